@@ -1,0 +1,231 @@
+//! The JavaScript API: `runWasi(module, options)`.
+
+use std::collections::BTreeMap;
+
+use js_sys::{Array, Function, Object, Reflect, Uint8Array, WebAssembly};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::{RunError, RunOptions, RunOutput, Termination};
+use crate::ctx::{OutputSink, Preopen, WasiConfig};
+use crate::vfs::Tree;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+/** A directory's contents: a name maps to file bytes, text (stored as UTF-8), or a nested directory (`null` is an empty one). */
+export type DirSpec = { [name: string]: Uint8Array | string | DirSpec | null };
+
+/** How to run a WASI program. */
+export interface RunOptions {
+  /** argv, including argv[0]. */
+  args?: string[];
+  /** Environment variables, in order. */
+  env?: Record<string, string>;
+  /** What the program reads on stdin. */
+  stdin?: Uint8Array | string;
+  /** Directories to expose, by guest path (e.g. "/data"). */
+  preopens?: Record<string, DirSpec>;
+  /** Guest paths of preopens the program may read but not change. */
+  readonly?: string[];
+  /** Called with each chunk written to stdout, as it is written. */
+  onStdout?: (chunk: Uint8Array) => void;
+  /** Called with each chunk written to stderr, as it is written. */
+  onStderr?: (chunk: Uint8Array) => void;
+}
+
+/**
+ * Runs a wasm32-wasip1 program. `module` is its bytes or a compiled module.
+ * Rejects with an Error whose `name` is `ModuleError` (not a runnable
+ * wasip1 module), `ConfigError`, `CompileError` or `InstantiateError`; a
+ * trap during the run resolves, with `trap` set.
+ */
+export function runWasi(module: Uint8Array | ArrayBuffer | WebAssembly.Module, options?: RunOptions): Promise<RunResult>;
+"#;
+
+/// The outcome of [`run_wasi`]: exit code or trap, captured output, and
+/// the preopens' contents after the run.
+#[wasm_bindgen]
+pub struct RunResult {
+    inner: RunOutput,
+}
+
+#[wasm_bindgen]
+impl RunResult {
+    /// The exit code (`_start` returning is 0); `undefined` after a trap.
+    #[wasm_bindgen(getter, js_name = exitCode)]
+    pub fn exit_code(&self) -> Option<u32> {
+        self.inner.exit_code()
+    }
+
+    /// The trap message if the program trapped, else `undefined`.
+    #[wasm_bindgen(getter)]
+    pub fn trap(&self) -> Option<String> {
+        match &self.inner.termination {
+            Termination::Trap(m) => Some(m.clone()),
+            Termination::Exit(_) => None,
+        }
+    }
+
+    /// All bytes written to stdout.
+    #[wasm_bindgen(getter)]
+    pub fn stdout(&self) -> Uint8Array {
+        Uint8Array::from(&self.inner.stdout[..])
+    }
+
+    /// All bytes written to stderr.
+    #[wasm_bindgen(getter)]
+    pub fn stderr(&self) -> Uint8Array {
+        Uint8Array::from(&self.inner.stderr[..])
+    }
+
+    /// The preopens after the run: `{ "/data": DirSpec }`, files as
+    /// `Uint8Array`, symlinks as `{ symlink: target }`.
+    #[wasm_bindgen(unchecked_return_type = "Record<string, DirSpec>")]
+    pub fn preopens(&self) -> Object {
+        let out = Object::new();
+        for (path, tree) in &self.inner.preopens {
+            let _ = Reflect::set(&out, &path.into(), &tree_to_js(tree));
+        }
+        out
+    }
+}
+
+/// Runs a wasm32-wasip1 program in this page or worker.
+#[wasm_bindgen(js_name = runWasi, skip_typescript)]
+pub async fn run_wasi(module: JsValue, options: JsValue) -> Result<RunResult, JsValue> {
+    let (config, opts) = parse_options(&options).map_err(|m| error("ConfigError", &m))?;
+    let result = if let Some(m) = module.dyn_ref::<WebAssembly::Module>() {
+        super::run_compiled(m, &config, opts).await
+    } else if module.is_instance_of::<Uint8Array>() || module.is_instance_of::<js_sys::ArrayBuffer>() {
+        let bytes = Uint8Array::new(&module).to_vec();
+        super::run_with(&bytes, &config, opts).await
+    } else {
+        return Err(error("TypeError", "module must be a Uint8Array, an ArrayBuffer or a WebAssembly.Module"));
+    };
+    result.map(|inner| RunResult { inner }).map_err(|e| {
+        let name = match e {
+            RunError::Module(_) => "ModuleError",
+            RunError::Config(_) => "ConfigError",
+            RunError::Compile(_) => "CompileError",
+            RunError::Instantiate(_) => "InstantiateError",
+        };
+        error(name, &e.to_string())
+    })
+}
+
+fn error(name: &str, message: &str) -> JsValue {
+    let e = js_sys::Error::new(message);
+    e.set_name(name);
+    e.into()
+}
+
+/// Forwards output chunks to a JS callback.
+struct JsSink(Function);
+
+impl OutputSink for JsSink {
+    fn write(&mut self, bytes: &[u8]) {
+        // A throwing callback must not break the guest's write.
+        let _ = self.0.call1(&JsValue::NULL, &Uint8Array::from(bytes));
+    }
+}
+
+fn get(obj: &JsValue, key: &str) -> Option<JsValue> {
+    if obj.is_undefined() || obj.is_null() {
+        return None;
+    }
+    Reflect::get(obj, &key.into()).ok().filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+fn bytes_or_text(v: &JsValue, what: &str) -> Result<Vec<u8>, String> {
+    if let Some(s) = v.as_string() {
+        Ok(s.into_bytes())
+    } else if v.is_instance_of::<Uint8Array>() || v.is_instance_of::<js_sys::ArrayBuffer>() {
+        Ok(Uint8Array::new(v).to_vec())
+    } else {
+        Err(format!("{what} must be a string or a Uint8Array"))
+    }
+}
+
+fn parse_options(o: &JsValue) -> Result<(WasiConfig, RunOptions), String> {
+    let mut config = WasiConfig::new();
+    if let Some(args) = get(o, "args") {
+        let args: Array = args.dyn_into().map_err(|_| "args must be an array of strings")?;
+        for a in args.iter() {
+            config.args.push(a.as_string().ok_or("args must be an array of strings")?);
+        }
+    }
+    if let Some(env) = get(o, "env") {
+        for entry in Object::entries(env.dyn_ref::<Object>().ok_or("env must be an object")?).iter() {
+            let entry: Array = entry.unchecked_into();
+            let value = entry.get(1).as_string().ok_or("env values must be strings")?;
+            config.env.push((entry.get(0).as_string().unwrap_or_default(), value));
+        }
+    }
+    if let Some(stdin) = get(o, "stdin") {
+        config.stdin = bytes_or_text(&stdin, "stdin")?;
+    }
+    let readonly: Vec<String> = match get(o, "readonly") {
+        Some(r) => r.dyn_into::<Array>().map_err(|_| "readonly must be an array")?.iter().filter_map(|v| v.as_string()).collect(),
+        None => Vec::new(),
+    };
+    if let Some(pre) = get(o, "preopens") {
+        for entry in Object::entries(pre.dyn_ref::<Object>().ok_or("preopens must be an object")?).iter() {
+            let entry: Array = entry.unchecked_into();
+            let path = entry.get(0).as_string().unwrap_or_default();
+            let tree = tree_from_js(&entry.get(1), &path)?;
+            if !matches!(tree, Tree::Dir(_)) {
+                return Err(format!("preopen {path} must be a directory object"));
+            }
+            config.preopens.push(Preopen { readonly: readonly.contains(&path), guest_path: path, tree });
+        }
+    }
+    let sink = |k: &str| -> Result<Option<Box<dyn OutputSink>>, String> {
+        match get(o, k) {
+            Some(f) => Ok(Some(Box::new(JsSink(f.dyn_into().map_err(|_| format!("{k} must be a function"))?)))),
+            None => Ok(None),
+        }
+    };
+    let opts = RunOptions { on_stdout: sink("onStdout")?, on_stderr: sink("onStderr")? };
+    Ok((config, opts))
+}
+
+/// A `DirSpec` value to a tree: bytes or text are files, `{ symlink }` a
+/// link, other objects (or `null`) directories.
+fn tree_from_js(v: &JsValue, path: &str) -> Result<Tree, String> {
+    if v.is_null() || v.is_undefined() {
+        return Ok(Tree::dir());
+    }
+    if v.as_string().is_some() || v.is_instance_of::<Uint8Array>() || v.is_instance_of::<js_sys::ArrayBuffer>() {
+        return Ok(Tree::File(bytes_or_text(v, path)?));
+    }
+    let obj = v.dyn_ref::<Object>().ok_or_else(|| format!("{path}: not a file or directory"))?;
+    if let Some(target) = get(v, "symlink").and_then(|t| t.as_string()) {
+        return Ok(Tree::Symlink(target));
+    }
+    let mut entries = BTreeMap::new();
+    for entry in Object::entries(obj).iter() {
+        let entry: Array = entry.unchecked_into();
+        let name = entry.get(0).as_string().unwrap_or_default();
+        let child = tree_from_js(&entry.get(1), &format!("{path}/{name}"))?;
+        entries.insert(name, child);
+    }
+    Ok(Tree::Dir(entries))
+}
+
+fn tree_to_js(t: &Tree) -> JsValue {
+    match t {
+        Tree::File(data) => Uint8Array::from(&data[..]).into(),
+        Tree::Symlink(target) => {
+            let o = Object::new();
+            let _ = Reflect::set(&o, &"symlink".into(), &target.into());
+            o.into()
+        }
+        Tree::Dir(entries) => {
+            let o = Object::new();
+            for (name, child) in entries {
+                let _ = Reflect::set(&o, &name.into(), &tree_to_js(child));
+            }
+            o.into()
+        }
+    }
+}

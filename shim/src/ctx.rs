@@ -1,0 +1,327 @@
+//! The state of one guest run: configuration, descriptors, filesystem,
+//! standard streams and the host services (clocks, randomness).
+
+use crate::abi::{rights, ClockId, Errno};
+use crate::fd::{Descriptor, FdTable, OpenDir, Rights, Stdio};
+use crate::vfs::{Ino, Tree, Vfs};
+
+/// Services the platform provides: clocks and randomness. The browser edge
+/// implements it with `performance`, `Date` and `crypto`; tests use fakes.
+pub trait Host {
+    /// Nanoseconds since the Unix epoch.
+    fn realtime_ns(&self) -> u64;
+    /// Nanoseconds since an arbitrary origin; never goes backwards.
+    fn monotonic_ns(&self) -> u64;
+    /// The resolution `clock_res_get` reports for a clock, in nanoseconds.
+    fn resolution_ns(&self, clock: ClockId) -> u64;
+    /// Fills `buf` with cryptographically secure random bytes.
+    fn fill_random(&mut self, buf: &mut [u8]) -> Result<(), Errno>;
+    /// Blocks for `ns` nanoseconds. The default spins on the monotonic
+    /// clock: the fallback where the platform has no way to block.
+    fn sleep_ns(&mut self, ns: u64) {
+        let until = self.monotonic_ns().saturating_add(ns);
+        while self.monotonic_ns() < until {
+            core::hint::spin_loop();
+        }
+    }
+}
+
+/// Where the bytes a guest writes to stdout or stderr go.
+pub trait OutputSink {
+    /// Receives one write's bytes, in order.
+    fn write(&mut self, bytes: &[u8]);
+}
+
+/// Collects everything written (the default for stdout and stderr).
+#[derive(Debug, Default, Clone)]
+pub struct Capture(pub Vec<u8>);
+
+impl OutputSink for Capture {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+}
+
+/// A standard output stream: optionally captured, optionally forwarded as
+/// it is written.
+#[derive(Default)]
+pub struct Output {
+    /// Everything written, if capturing.
+    pub captured: Option<Vec<u8>>,
+    /// Called on every write (streaming to a page, say).
+    pub listener: Option<Box<dyn OutputSink>>,
+}
+
+impl Output {
+    /// An output that keeps all bytes.
+    pub fn capturing() -> Output {
+        Output { captured: Some(Vec::new()), listener: None }
+    }
+
+    /// Copies one `fd_write`'s buffers out of guest memory, straight into
+    /// the capture when there is one.
+    pub fn write_from(
+        &mut self,
+        mem: &dyn crate::memory::GuestMemory,
+        iovs: &[crate::memory::Iovec],
+        total: u32,
+    ) -> Result<(), Errno> {
+        let mut scratch;
+        let buf = match &mut self.captured {
+            Some(c) => {
+                c.try_reserve(total as usize).map_err(|_| Errno::Nospc)?;
+                c
+            }
+            None => {
+                scratch = Vec::with_capacity(total as usize);
+                &mut scratch
+            }
+        };
+        let start = buf.len();
+        for iov in iovs {
+            let at = buf.len();
+            buf.resize(at + iov.len as usize, 0);
+            mem.read(iov.ptr, &mut buf[at..])?;
+        }
+        if let Some(l) = &mut self.listener {
+            l.write(&buf[start..]);
+        }
+        Ok(())
+    }
+
+    /// Hands bytes to the capture and the listener.
+    pub fn write(&mut self, bytes: &[u8]) {
+        if let Some(c) = &mut self.captured {
+            c.extend_from_slice(bytes);
+        }
+        if let Some(l) = &mut self.listener {
+            l.write(bytes);
+        }
+    }
+}
+
+/// What reading stdin yields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputReady {
+    /// This many bytes were copied (0 is end of input).
+    Read(usize),
+    /// Nothing yet; more may come (interactive input).
+    WouldBlock,
+}
+
+/// The source of a guest's stdin.
+pub trait InputSource {
+    /// Copies available bytes into `buf`.
+    fn read(&mut self, buf: &mut [u8]) -> InputReady;
+}
+
+/// Stdin from a fixed byte buffer.
+#[derive(Debug, Default, Clone)]
+pub struct BytesInput {
+    data: Vec<u8>,
+    pos: usize,
+}
+
+impl BytesInput {
+    /// Stdin that yields `data` then end of file.
+    pub fn new(data: Vec<u8>) -> BytesInput {
+        BytesInput { data, pos: 0 }
+    }
+}
+
+impl InputSource for BytesInput {
+    fn read(&mut self, buf: &mut [u8]) -> InputReady {
+        let rest = self.data.get(self.pos..).unwrap_or_default();
+        let n = rest.len().min(buf.len());
+        buf[..n].copy_from_slice(&rest[..n]);
+        self.pos += n;
+        InputReady::Read(n)
+    }
+}
+
+/// A directory given to the guest at a path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Preopen {
+    /// The path the guest sees (`/data`, `.`, `/`).
+    pub guest_path: String,
+    /// The directory's initial contents.
+    pub tree: Tree,
+    /// Refuse every change below it.
+    pub readonly: bool,
+}
+
+/// Everything a run is started with. Build it with the methods, then pass
+/// it to a runner.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WasiConfig {
+    /// `argv`, including `argv[0]`.
+    pub args: Vec<String>,
+    /// Environment variables, in order.
+    pub env: Vec<(String, String)>,
+    /// The bytes stdin yields.
+    pub stdin: Vec<u8>,
+    /// Directories, in the order they get descriptors (from 3 on).
+    pub preopens: Vec<Preopen>,
+}
+
+impl WasiConfig {
+    /// An empty configuration: no args, env, stdin or preopens.
+    pub fn new() -> WasiConfig {
+        WasiConfig::default()
+    }
+
+    /// Appends one argument (the first is the program name).
+    pub fn arg(mut self, arg: impl Into<String>) -> Self {
+        self.args.push(arg.into());
+        self
+    }
+
+    /// Appends arguments.
+    pub fn args<I: IntoIterator<Item = S>, S: Into<String>>(mut self, args: I) -> Self {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    /// Sets an environment variable.
+    pub fn env(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    /// Sets what stdin yields.
+    pub fn stdin(mut self, data: impl Into<Vec<u8>>) -> Self {
+        self.stdin = data.into();
+        self
+    }
+
+    /// Exposes a read-write directory with these contents at `guest_path`.
+    pub fn preopen(mut self, guest_path: impl Into<String>, tree: Tree) -> Self {
+        self.preopens.push(Preopen { guest_path: guest_path.into(), tree, readonly: false });
+        self
+    }
+
+    /// Exposes a read-only directory with these contents at `guest_path`.
+    pub fn preopen_readonly(mut self, guest_path: impl Into<String>, tree: Tree) -> Self {
+        self.preopens.push(Preopen { guest_path: guest_path.into(), tree, readonly: true });
+        self
+    }
+}
+
+/// Rights wasmtime gives a read-write preopened directory.
+pub const PREOPEN_RIGHTS: Rights = Rights {
+    base: rights::DIRECTORY,
+    inheriting: rights::DIRECTORY | rights::FILE,
+};
+
+/// Rights of a read-only preopen: nothing that creates, changes or removes.
+pub const PREOPEN_READONLY_RIGHTS: Rights = Rights {
+    base: rights::DIRECTORY & !MUTATING_DIR_RIGHTS,
+    inheriting: (rights::DIRECTORY | rights::FILE)
+        & !MUTATING_DIR_RIGHTS
+        & !(rights::FD_WRITE
+            | rights::FD_ALLOCATE
+            | rights::FD_FILESTAT_SET_SIZE
+            | rights::FD_FILESTAT_SET_TIMES
+            | rights::FD_DATASYNC
+            | rights::FD_SYNC),
+};
+
+const MUTATING_DIR_RIGHTS: u64 = rights::PATH_CREATE_DIRECTORY
+    | rights::PATH_CREATE_FILE
+    | rights::PATH_LINK_SOURCE
+    | rights::PATH_LINK_TARGET
+    | rights::PATH_RENAME_SOURCE
+    | rights::PATH_RENAME_TARGET
+    | rights::PATH_FILESTAT_SET_SIZE
+    | rights::PATH_FILESTAT_SET_TIMES
+    | rights::FD_FILESTAT_SET_TIMES
+    | rights::PATH_SYMLINK
+    | rights::PATH_REMOVE_DIRECTORY
+    | rights::PATH_UNLINK_FILE;
+
+/// A NUL-terminated string list laid out once, as `args_get` and
+/// `environ_get` copy it: the bytes, and each string's offset in them.
+#[derive(Clone, Debug, Default)]
+pub struct StringList {
+    pub bytes: Vec<u8>,
+    pub offsets: Vec<u32>,
+}
+
+impl StringList {
+    fn new<I: IntoIterator<Item = Vec<u8>>>(items: I) -> StringList {
+        let mut list = StringList::default();
+        for item in items {
+            list.offsets.push(list.bytes.len() as u32);
+            list.bytes.extend_from_slice(&item);
+            list.bytes.push(0);
+        }
+        list
+    }
+}
+
+/// The state of one guest: what every syscall reads and changes.
+pub struct WasiCtx {
+    pub args: StringList,
+    pub env: StringList,
+    pub fds: FdTable,
+    pub vfs: Vfs,
+    pub stdin: Box<dyn InputSource>,
+    pub stdout: Output,
+    pub stderr: Output,
+    pub host: Box<dyn Host>,
+    /// The preopens' guest paths and root inodes, in configuration order.
+    pub preopens: Vec<(String, Ino)>,
+}
+
+impl WasiCtx {
+    /// Builds the state for a run: descriptors 0–2 are the standard streams,
+    /// the preopens follow from 3 in order. `EINVAL` if an argument or
+    /// variable contains a NUL byte or a preopen tree is not a directory.
+    pub fn new(config: &WasiConfig, host: Box<dyn Host>) -> Result<WasiCtx, Errno> {
+        if config.args.iter().any(|a| a.contains('\0')) {
+            return Err(Errno::Inval);
+        }
+        if config.env.iter().any(|(k, v)| k.contains('\0') || k.contains('=') || v.contains('\0')) {
+            return Err(Errno::Inval);
+        }
+        let now = host.realtime_ns();
+        let mut ctx = WasiCtx {
+            args: StringList::new(config.args.iter().map(|a| a.as_bytes().to_vec())),
+            env: StringList::new(config.env.iter().map(|(k, v)| format!("{k}={v}").into_bytes())),
+            fds: FdTable::new(),
+            vfs: Vfs::new(),
+            stdin: Box::new(BytesInput::new(config.stdin.clone())),
+            stdout: Output::capturing(),
+            stderr: Output::capturing(),
+            host,
+            preopens: Vec::new(),
+        };
+        for s in [Stdio::Stdin, Stdio::Stdout, Stdio::Stderr] {
+            ctx.fds.insert(Descriptor::stdio(s))?;
+        }
+        for p in &config.preopens {
+            let Tree::Dir(entries) = &p.tree else { return Err(Errno::Notdir) };
+            let root = ctx.vfs.new_root(now);
+            ctx.vfs.fill(root, entries, now)?;
+            ctx.vfs.retain(root);
+            let rights = if p.readonly { PREOPEN_READONLY_RIGHTS } else { PREOPEN_RIGHTS };
+            ctx.fds.insert(Descriptor::Dir(OpenDir {
+                ino: root,
+                preopen: Some(p.guest_path.clone()),
+                fdflags: 0,
+                rights,
+            }))?;
+            ctx.preopens.push((p.guest_path.clone(), root));
+        }
+        Ok(ctx)
+    }
+
+    /// The current contents of every preopen, by guest path (also those
+    /// whose descriptor the guest closed).
+    pub fn preopen_trees(&self) -> Vec<(String, Tree)> {
+        self.preopens
+            .iter()
+            .filter_map(|(path, ino)| Some((path.clone(), self.vfs.tree(*ino).ok()?)))
+            .collect()
+    }
+}

@@ -1,0 +1,220 @@
+//! The file descriptor table.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use crate::abi::{rights, Errno, Filetype};
+use crate::vfs::Ino;
+
+/// The most descriptors a guest may hold open at once (`EMFILE` beyond).
+pub const MAX_FDS: usize = 1 << 16;
+
+/// A descriptor's rights: what it allows, and what descriptors opened
+/// through it may be given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rights {
+    pub base: u64,
+    pub inheriting: u64,
+}
+
+impl Rights {
+    /// `ENOTCAPABLE` unless every bit of `needed` is in the base rights.
+    pub fn require(&self, needed: u64) -> Result<(), Errno> {
+        if self.base & needed == needed {
+            Ok(())
+        } else {
+            Err(Errno::Notcapable)
+        }
+    }
+}
+
+/// One of the three standard streams.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stdio {
+    Stdin,
+    Stdout,
+    Stderr,
+}
+
+/// An open regular file.
+#[derive(Clone, Debug)]
+pub struct OpenFile {
+    pub ino: Ino,
+    /// The cursor for `fd_read`/`fd_write`/`fd_seek`.
+    pub pos: u64,
+    pub fdflags: u16,
+    pub rights: Rights,
+}
+
+/// An open directory (a preopen, or one opened with `path_open`).
+#[derive(Clone, Debug)]
+pub struct OpenDir {
+    pub ino: Ino,
+    /// The guest path, for preopens only (`fd_prestat_*`).
+    pub preopen: Option<String>,
+    pub fdflags: u16,
+    pub rights: Rights,
+}
+
+/// What a file descriptor refers to.
+#[derive(Clone, Debug)]
+pub enum Descriptor {
+    Stdio { stream: Stdio, fdflags: u16, rights: Rights },
+    File(OpenFile),
+    Dir(OpenDir),
+}
+
+impl Descriptor {
+    /// A fresh descriptor for a standard stream, with the rights wasmtime
+    /// gives one.
+    pub fn stdio(stream: Stdio) -> Descriptor {
+        let base = match stream {
+            Stdio::Stdin => rights::FD_READ | rights::POLL_FD_READWRITE,
+            Stdio::Stdout | Stdio::Stderr => rights::FD_WRITE | rights::POLL_FD_READWRITE,
+        };
+        Descriptor::Stdio { stream, fdflags: 0, rights: Rights { base, inheriting: 0 } }
+    }
+
+    /// The rights this descriptor carries.
+    pub fn rights(&self) -> Rights {
+        match self {
+            Descriptor::Stdio { rights, .. } => *rights,
+            Descriptor::File(f) => f.rights,
+            Descriptor::Dir(d) => d.rights,
+        }
+    }
+
+    /// Mutable access to the rights (for `fd_fdstat_set_rights`).
+    pub fn rights_mut(&mut self) -> &mut Rights {
+        match self {
+            Descriptor::Stdio { rights, .. } => rights,
+            Descriptor::File(f) => &mut f.rights,
+            Descriptor::Dir(d) => &mut d.rights,
+        }
+    }
+
+    /// The descriptor's `fdflags`.
+    pub fn fdflags(&self) -> u16 {
+        match self {
+            Descriptor::Stdio { fdflags, .. } => *fdflags,
+            Descriptor::File(f) => f.fdflags,
+            Descriptor::Dir(d) => d.fdflags,
+        }
+    }
+
+    /// The file type `fd_fdstat_get` reports (standard streams are
+    /// character devices, as a terminal would be).
+    pub fn filetype(&self) -> Filetype {
+        match self {
+            Descriptor::Stdio { .. } => Filetype::CharacterDevice,
+            Descriptor::File(_) => Filetype::RegularFile,
+            Descriptor::Dir(_) => Filetype::Directory,
+        }
+    }
+
+    /// The inode behind a file or directory descriptor.
+    pub fn ino(&self) -> Option<Ino> {
+        match self {
+            Descriptor::Stdio { .. } => None,
+            Descriptor::File(f) => Some(f.ino),
+            Descriptor::Dir(d) => Some(d.ino),
+        }
+    }
+}
+
+/// File descriptors, handed out lowest-free-number first.
+#[derive(Debug, Default)]
+pub struct FdTable {
+    slots: Vec<Option<Descriptor>>,
+    free: BinaryHeap<Reverse<u32>>,
+}
+
+impl FdTable {
+    /// An empty table.
+    pub fn new() -> FdTable {
+        FdTable::default()
+    }
+
+    /// Inserts a descriptor at the lowest free number.
+    pub fn insert(&mut self, d: Descriptor) -> Result<u32, Errno> {
+        while let Some(Reverse(fd)) = self.free.pop() {
+            if let Some(slot @ None) = self.slots.get_mut(fd as usize) {
+                *slot = Some(d);
+                return Ok(fd);
+            }
+        }
+        if self.slots.len() >= MAX_FDS {
+            return Err(Errno::Mfile);
+        }
+        self.slots.push(Some(d));
+        Ok((self.slots.len() - 1) as u32)
+    }
+
+    /// The descriptor `fd`; `EBADF` if it is not open.
+    pub fn get(&self, fd: u32) -> Result<&Descriptor, Errno> {
+        self.slots.get(fd as usize).and_then(Option::as_ref).ok_or(Errno::Badf)
+    }
+
+    /// The descriptor `fd`, mutably.
+    pub fn get_mut(&mut self, fd: u32) -> Result<&mut Descriptor, Errno> {
+        self.slots.get_mut(fd as usize).and_then(Option::as_mut).ok_or(Errno::Badf)
+    }
+
+    /// Removes and returns `fd`.
+    pub fn remove(&mut self, fd: u32) -> Result<Descriptor, Errno> {
+        let d = self.slots.get_mut(fd as usize).and_then(Option::take).ok_or(Errno::Badf)?;
+        self.free.push(Reverse(fd));
+        // Trailing free slots can go, keeping `insert` compact.
+        while matches!(self.slots.last(), Some(None)) {
+            self.slots.pop();
+        }
+        Ok(d)
+    }
+
+    /// Moves `from` onto `to`, closing whatever `to` held (`fd_renumber`).
+    /// Returns the descriptor that was replaced.
+    pub fn renumber(&mut self, from: u32, to: u32) -> Result<Option<Descriptor>, Errno> {
+        self.get(from)?;
+        self.get(to)?;
+        if from == to {
+            return Ok(None);
+        }
+        let d = self.remove(from)?;
+        let slot = self.slots.get_mut(to as usize).ok_or(Errno::Badf)?;
+        Ok(slot.replace(d))
+    }
+
+    /// Every open descriptor with its number.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &Descriptor)> {
+        self.slots.iter().enumerate().filter_map(|(i, d)| d.as_ref().map(|d| (i as u32, d)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fds_are_reused_lowest_first() {
+        let mut t = FdTable::new();
+        for s in [Stdio::Stdin, Stdio::Stdout, Stdio::Stderr, Stdio::Stdout, Stdio::Stdout, Stdio::Stdout] {
+            t.insert(Descriptor::stdio(s)).unwrap();
+        }
+        t.remove(4).unwrap();
+        t.remove(3).unwrap();
+        assert_eq!(t.insert(Descriptor::stdio(Stdio::Stdout)), Ok(3));
+        assert_eq!(t.insert(Descriptor::stdio(Stdio::Stdout)), Ok(4));
+        assert_eq!(t.insert(Descriptor::stdio(Stdio::Stdout)), Ok(6));
+    }
+
+    #[test]
+    fn renumber_needs_both_fds_open() {
+        let mut t = FdTable::new();
+        t.insert(Descriptor::stdio(Stdio::Stdin)).unwrap();
+        t.insert(Descriptor::stdio(Stdio::Stdout)).unwrap();
+        assert_eq!(t.renumber(0, 7).unwrap_err(), Errno::Badf);
+        assert!(t.renumber(1, 0).unwrap().is_some());
+        assert!(t.get(1).is_err());
+        assert!(matches!(t.get(0), Ok(Descriptor::Stdio { stream: Stdio::Stdout, .. })));
+    }
+}

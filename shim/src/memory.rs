@@ -1,0 +1,166 @@
+//! Access to the guest's linear memory.
+//!
+//! Every pointer and length a guest passes goes through [`GuestMemory`], whose
+//! implementations check bounds and return `EFAULT` instead of panicking. The
+//! browser edge implements it over a `WebAssembly.Memory`; native tests use a
+//! plain byte slice.
+
+use crate::abi::Errno;
+
+/// Bounds-checked byte access to a guest's linear memory.
+pub trait GuestMemory {
+    /// The current size of the memory in bytes.
+    fn size(&self) -> u64;
+
+    /// Copies `dst.len()` bytes starting at `ptr` out of guest memory.
+    fn read(&self, ptr: u32, dst: &mut [u8]) -> Result<(), Errno>;
+
+    /// Copies `src` into guest memory starting at `ptr`.
+    fn write(&mut self, ptr: u32, src: &[u8]) -> Result<(), Errno>;
+
+    /// `EFAULT` unless `ptr..ptr+len` lies inside the memory.
+    fn check(&self, ptr: u32, len: u64) -> Result<(), Errno> {
+        match u64::from(ptr).checked_add(len) {
+            Some(end) if end <= self.size() => Ok(()),
+            _ => Err(Errno::Fault),
+        }
+    }
+}
+
+impl GuestMemory for [u8] {
+    fn size(&self) -> u64 {
+        self.len() as u64
+    }
+
+    fn read(&self, ptr: u32, dst: &mut [u8]) -> Result<(), Errno> {
+        let start = ptr as usize;
+        let src = start
+            .checked_add(dst.len())
+            .and_then(|end| self.get(start..end))
+            .ok_or(Errno::Fault)?;
+        dst.copy_from_slice(src);
+        Ok(())
+    }
+
+    fn write(&mut self, ptr: u32, src: &[u8]) -> Result<(), Errno> {
+        let start = ptr as usize;
+        let dst = start
+            .checked_add(src.len())
+            .and_then(|end| self.get_mut(start..end))
+            .ok_or(Errno::Fault)?;
+        dst.copy_from_slice(src);
+        Ok(())
+    }
+}
+
+/// A guest memory held as a plain byte slice (native runtimes such as
+/// wasmi, and tests).
+pub struct SliceMemory<'a>(pub &'a mut [u8]);
+
+impl GuestMemory for SliceMemory<'_> {
+    fn size(&self) -> u64 {
+        self.0.size()
+    }
+    fn read(&self, ptr: u32, dst: &mut [u8]) -> Result<(), Errno> {
+        self.0.read(ptr, dst)
+    }
+    fn write(&mut self, ptr: u32, src: &[u8]) -> Result<(), Errno> {
+        self.0.write(ptr, src)
+    }
+}
+
+/// One `ciovec`/`iovec`: a guest buffer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Iovec {
+    pub ptr: u32,
+    pub len: u32,
+}
+
+/// Typed helpers on top of [`GuestMemory`]; all bounds-checked.
+pub trait GuestMemoryExt: GuestMemory {
+    fn read_u32(&self, ptr: u32) -> Result<u32, Errno> {
+        let mut b = [0; 4];
+        self.read(ptr, &mut b)?;
+        Ok(u32::from_le_bytes(b))
+    }
+
+    fn read_u64(&self, ptr: u32) -> Result<u64, Errno> {
+        let mut b = [0; 8];
+        self.read(ptr, &mut b)?;
+        Ok(u64::from_le_bytes(b))
+    }
+
+    fn write_u32(&mut self, ptr: u32, v: u32) -> Result<(), Errno> {
+        self.write(ptr, &v.to_le_bytes())
+    }
+
+    fn write_u64(&mut self, ptr: u32, v: u64) -> Result<(), Errno> {
+        self.write(ptr, &v.to_le_bytes())
+    }
+
+    /// Reads `len` bytes into a new vector; bounds are checked before the
+    /// allocation, so a huge bogus length costs nothing.
+    fn read_vec(&self, ptr: u32, len: u32) -> Result<Vec<u8>, Errno> {
+        self.check(ptr, u64::from(len))?;
+        let mut v = vec![0; len as usize];
+        self.read(ptr, &mut v)?;
+        Ok(v)
+    }
+
+    /// Reads a UTF-8 string (paths, names); invalid UTF-8 is `EILSEQ`.
+    fn read_string(&self, ptr: u32, len: u32) -> Result<String, Errno> {
+        String::from_utf8(self.read_vec(ptr, len)?).map_err(|_| Errno::Ilseq)
+    }
+
+    /// Reads an array of `count` iovecs.
+    fn read_iovecs(&self, ptr: u32, count: u32) -> Result<Vec<Iovec>, Errno> {
+        let bytes = u64::from(count) * 8;
+        self.check(ptr, bytes)?;
+        let raw = self.read_vec(ptr, count.checked_mul(8).ok_or(Errno::Fault)?)?;
+        Ok(raw
+            .chunks_exact(8)
+            .map(|c| Iovec {
+                ptr: u32::from_le_bytes([c[0], c[1], c[2], c[3]]),
+                len: u32::from_le_bytes([c[4], c[5], c[6], c[7]]),
+            })
+            .collect())
+    }
+
+    /// Checks that every iovec lies inside memory and returns their total
+    /// length; `EINVAL` if it overflows a `u32` (the result type of the
+    /// read/write calls).
+    fn check_iovecs(&self, iovs: &[Iovec]) -> Result<u32, Errno> {
+        let mut total: u32 = 0;
+        for iov in iovs {
+            self.check(iov.ptr, u64::from(iov.len))?;
+            total = total.checked_add(iov.len).ok_or(Errno::Inval)?;
+        }
+        Ok(total)
+    }
+}
+
+impl<M: GuestMemory + ?Sized> GuestMemoryExt for M {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn out_of_bounds_is_efault_not_panic() {
+        let mut mem = vec![0u8; 16];
+        let m: &mut [u8] = &mut mem;
+        assert_eq!(m.read_u32(13), Err(Errno::Fault));
+        assert_eq!(m.write_u64(9, 1), Err(Errno::Fault));
+        assert_eq!(m.read_u32(u32::MAX), Err(Errno::Fault));
+        assert_eq!(m.read_vec(0, u32::MAX), Err(Errno::Fault));
+        assert_eq!(m.read_iovecs(8, u32::MAX), Err(Errno::Fault));
+        assert!(m.write_u32(12, 7).is_ok());
+        assert_eq!(m.read_u32(12), Ok(7));
+    }
+
+    #[test]
+    fn invalid_utf8_is_eilseq() {
+        let mem = [0xffu8, 0xfe];
+        assert_eq!(mem[..].read_string(0, 2), Err(Errno::Ilseq));
+    }
+}

@@ -1,0 +1,459 @@
+//! The `fd_*` functions.
+
+use super::{Env, Stop, SysResult, Wait};
+use crate::abi::{
+    encode_prestat_dir, fdflags, fstflags, rights, Dirent, Errno, Fdstat, Filestat, Filetype,
+    Whence, ADVICE_MAX,
+};
+use crate::ctx::InputReady;
+use crate::fd::{Descriptor, OpenFile, Stdio};
+use crate::memory::{GuestMemoryExt, Iovec};
+use crate::vfs::{Ino, Node, Vfs};
+
+/// Reads and bounds-checks an iovec array; returns it and its total length.
+fn iovecs(e: &Env, ptr: u32, count: u32) -> Result<(Vec<Iovec>, u32), Errno> {
+    let iovs = e.mem.read_iovecs(ptr, count)?;
+    let total = e.mem.check_iovecs(&iovs)?;
+    Ok((iovs, total))
+}
+
+/// The open regular file behind `fd`. Directories give `EISDIR`, streams
+/// and closed descriptors `EBADF`.
+fn file_mut<'a>(e: &'a mut Env, fd: u32) -> Result<&'a mut OpenFile, Errno> {
+    match e.ctx.fds.get_mut(fd)? {
+        Descriptor::File(f) => Ok(f),
+        Descriptor::Dir(_) => Err(Errno::Isdir),
+        Descriptor::Stdio { .. } => Err(Errno::Badf),
+    }
+}
+
+fn data(vfs: &Vfs, ino: Ino) -> Result<&Vec<u8>, Errno> {
+    match &vfs.get(ino)?.node {
+        Node::File(d) => Ok(d),
+        _ => Err(Errno::Badf),
+    }
+}
+
+fn data_mut(vfs: &mut Vfs, ino: Ino) -> Result<&mut Vec<u8>, Errno> {
+    match &mut vfs.get_mut(ino)?.node {
+        Node::File(d) => Ok(d),
+        _ => Err(Errno::Badf),
+    }
+}
+
+/// Grows a file to `len` bytes (zero-filled); `ENOSPC` if the host cannot
+/// allocate it, `EFBIG` beyond the address space.
+pub(crate) fn grow(data: &mut Vec<u8>, len: u64) -> Result<(), Errno> {
+    let len = usize::try_from(len).map_err(|_| Errno::Fbig)?;
+    if len > data.len() {
+        data.try_reserve(len - data.len()).map_err(|_| Errno::Nospc)?;
+        data.resize(len, 0);
+    }
+    Ok(())
+}
+
+/// Copies file bytes from `pos` into the guest buffers; returns the count.
+fn read_at(e: &mut Env, ino: Ino, pos: u64, iovs: &[Iovec]) -> Result<u32, Errno> {
+    let data = data(&e.ctx.vfs, ino)?;
+    let mut at = usize::try_from(pos).unwrap_or(usize::MAX).min(data.len());
+    let start = at;
+    for iov in iovs {
+        let n = (iov.len as usize).min(data.len() - at);
+        e.mem.write(iov.ptr, &data[at..at + n])?;
+        at += n;
+        if at == data.len() {
+            break;
+        }
+    }
+    Ok((at - start) as u32)
+}
+
+/// Copies the guest buffers into the file at `pos`, growing it as needed;
+/// returns the count.
+fn write_at(e: &mut Env, ino: Ino, pos: u64, iovs: &[Iovec], total: u32) -> Result<u32, Errno> {
+    let now = e.now();
+    let data = data_mut(&mut e.ctx.vfs, ino)?;
+    let end = pos.checked_add(u64::from(total)).ok_or(Errno::Fbig)?;
+    grow(data, end)?;
+    let mut at = pos as usize;
+    for iov in iovs {
+        let n = iov.len as usize;
+        e.mem.read(iov.ptr, &mut data[at..at + n])?;
+        at += n;
+    }
+    if total > 0 {
+        let inode = e.ctx.vfs.get_mut(ino)?;
+        inode.mtim = now;
+        inode.ctim = now;
+    }
+    Ok(total)
+}
+
+fn touch_atime(e: &mut Env, ino: Ino) -> Result<(), Errno> {
+    let now = e.now();
+    e.ctx.vfs.get_mut(ino)?.atim = now;
+    Ok(())
+}
+
+/// Reads stdin into the guest buffers. With nothing available yet and
+/// nothing read, the call is pending.
+fn read_stdin(e: &mut Env, iovs: &[Iovec], total: u32) -> Result<u32, Stop> {
+    let mut buf = vec![0u8; total as usize];
+    let n = match e.ctx.stdin.read(&mut buf) {
+        InputReady::Read(n) => n,
+        InputReady::WouldBlock => return Err(Stop::Pending(Wait::Stdin)),
+    };
+    let mut done = 0usize;
+    for iov in iovs {
+        let k = (iov.len as usize).min(n - done);
+        e.mem.write(iov.ptr, &buf[done..done + k])?;
+        done += k;
+        if done == n {
+            break;
+        }
+    }
+    Ok(n as u32)
+}
+
+/// `fd_read`.
+pub fn fd_read(e: &mut Env, fd: u32, iovs: u32, iovs_len: u32, nread: u32) -> SysResult {
+    let (iovs, total) = iovecs(e, iovs, iovs_len)?;
+    let n = match e.ctx.fds.get(fd)? {
+        Descriptor::Stdio { stream: Stdio::Stdin, rights, .. } => {
+            rights.require(rights::FD_READ).map_err(|_| Errno::Badf)?;
+            read_stdin(e, &iovs, total)?
+        }
+        Descriptor::Stdio { .. } => return Err(Errno::Badf.into()),
+        Descriptor::Dir(_) => return Err(Errno::Isdir.into()),
+        Descriptor::File(f) => {
+            f.rights.require(rights::FD_READ).map_err(|_| Errno::Badf)?;
+            let (ino, pos) = (f.ino, f.pos);
+            let n = read_at(e, ino, pos, &iovs)?;
+            file_mut(e, fd)?.pos = pos + u64::from(n);
+            touch_atime(e, ino)?;
+            n
+        }
+    };
+    e.mem.write_u32(nread, n)?;
+    Ok(())
+}
+
+/// `fd_pread`: reads at `offset` without moving the cursor.
+pub fn fd_pread(e: &mut Env, fd: u32, iovs: u32, iovs_len: u32, offset: u64, nread: u32) -> SysResult {
+    let (iovs, _) = iovecs(e, iovs, iovs_len)?;
+    let f = file_mut(e, fd).map_err(|err| if err == Errno::Badf { Errno::Spipe } else { err })?;
+    f.rights.require(rights::FD_READ).map_err(|_| Errno::Badf)?;
+    let ino = f.ino;
+    let n = read_at(e, ino, offset, &iovs)?;
+    touch_atime(e, ino)?;
+    e.mem.write_u32(nread, n)?;
+    Ok(())
+}
+
+/// `fd_write`. Stream output is copied once, straight into the capture.
+pub fn fd_write(e: &mut Env, fd: u32, iovs: u32, iovs_len: u32, nwritten: u32) -> SysResult {
+    let (iovs, total) = iovecs(e, iovs, iovs_len)?;
+    match e.ctx.fds.get(fd)? {
+        Descriptor::Stdio { stream, rights, .. } => {
+            rights.require(rights::FD_WRITE).map_err(|_| Errno::Badf)?;
+            let out = match stream {
+                Stdio::Stdout => &mut e.ctx.stdout,
+                Stdio::Stderr => &mut e.ctx.stderr,
+                Stdio::Stdin => return Err(Errno::Badf.into()),
+            };
+            out.write_from(&*e.mem, &iovs, total)?;
+        }
+        Descriptor::Dir(_) => return Err(Errno::Isdir.into()),
+        Descriptor::File(f) => {
+            f.rights.require(rights::FD_WRITE).map_err(|_| Errno::Badf)?;
+            let (ino, append) = (f.ino, f.fdflags & fdflags::APPEND != 0);
+            let pos = if append { data(&e.ctx.vfs, ino)?.len() as u64 } else { f.pos };
+            let n = write_at(e, ino, pos, &iovs, total)?;
+            file_mut(e, fd)?.pos = pos + u64::from(n);
+        }
+    }
+    e.mem.write_u32(nwritten, total)?;
+    Ok(())
+}
+
+/// `fd_pwrite`: writes at `offset` without moving the cursor.
+pub fn fd_pwrite(e: &mut Env, fd: u32, iovs: u32, iovs_len: u32, offset: u64, nwritten: u32) -> SysResult {
+    let (iovs, total) = iovecs(e, iovs, iovs_len)?;
+    let f = file_mut(e, fd).map_err(|err| if err == Errno::Badf { Errno::Spipe } else { err })?;
+    f.rights.require(rights::FD_WRITE).map_err(|_| Errno::Badf)?;
+    let ino = f.ino;
+    let n = write_at(e, ino, offset, &iovs, total)?;
+    e.mem.write_u32(nwritten, n)?;
+    Ok(())
+}
+
+/// `fd_seek`. Streams cannot seek (`ESPIPE`).
+pub fn fd_seek(e: &mut Env, fd: u32, offset: u64, whence: u32, newoffset: u32) -> SysResult {
+    let whence = u8::try_from(whence).map_err(|_| Errno::Inval)?;
+    let whence = Whence::from_raw(whence, e.flavor)?;
+    let (ino, pos) = match e.ctx.fds.get(fd)? {
+        Descriptor::Stdio { .. } => return Err(Errno::Spipe.into()),
+        Descriptor::Dir(_) => return Err(Errno::Badf.into()),
+        Descriptor::File(f) => (f.ino, f.pos),
+    };
+    let base = match whence {
+        Whence::Set => 0,
+        Whence::Cur => pos,
+        Whence::End => data(&e.ctx.vfs, ino)?.len() as u64,
+    };
+    let new = i64::try_from(base)
+        .ok()
+        .and_then(|b| b.checked_add(offset as i64))
+        .filter(|&p| p >= 0)
+        .ok_or(Errno::Inval)? as u64;
+    file_mut(e, fd)?.pos = new;
+    e.mem.write_u64(newoffset, new)?;
+    Ok(())
+}
+
+/// `fd_tell`.
+pub fn fd_tell(e: &mut Env, fd: u32, offset: u32) -> SysResult {
+    let pos = match e.ctx.fds.get(fd)? {
+        Descriptor::Stdio { .. } => return Err(Errno::Spipe.into()),
+        Descriptor::Dir(_) => return Err(Errno::Badf.into()),
+        Descriptor::File(f) => f.pos,
+    };
+    e.mem.write_u64(offset, pos)?;
+    Ok(())
+}
+
+/// `fd_close`. Preopens may be closed too.
+pub fn fd_close(e: &mut Env, fd: u32) -> SysResult {
+    let d = e.ctx.fds.remove(fd)?;
+    if let Some(ino) = d.ino() {
+        e.ctx.vfs.release(ino);
+    }
+    Ok(())
+}
+
+/// `fd_renumber`: moves `fd` onto `to`, closing what `to` was.
+pub fn fd_renumber(e: &mut Env, fd: u32, to: u32) -> SysResult {
+    if let Some(old) = e.ctx.fds.renumber(fd, to)? {
+        if let Some(ino) = old.ino() {
+            e.ctx.vfs.release(ino);
+        }
+    }
+    Ok(())
+}
+
+/// `fd_fdstat_get`.
+pub fn fd_fdstat_get(e: &mut Env, fd: u32, stat: u32) -> SysResult {
+    let d = e.ctx.fds.get(fd)?;
+    let r = d.rights();
+    let st = Fdstat {
+        filetype: d.filetype() as u8,
+        flags: d.fdflags(),
+        rights_base: r.base,
+        rights_inheriting: r.inheriting,
+    };
+    e.mem.write(stat, &st.encode())?;
+    Ok(())
+}
+
+/// `fd_fdstat_set_flags`: only `APPEND` and `NONBLOCK` can change after
+/// opening; the synchronous-I/O flags are refused with `ENOTSUP`.
+pub fn fd_fdstat_set_flags(e: &mut Env, fd: u32, flags: u32) -> SysResult {
+    let flags = u16::try_from(flags).map_err(|_| Errno::Inval)?;
+    if flags & !fdflags::ALL != 0 {
+        return Err(Errno::Inval.into());
+    }
+    if flags & (fdflags::DSYNC | fdflags::RSYNC | fdflags::SYNC) != 0 {
+        return Err(Errno::Notsup.into());
+    }
+    match e.ctx.fds.get_mut(fd)? {
+        Descriptor::File(f) => {
+            f.rights.require(rights::FD_FDSTAT_SET_FLAGS)?;
+            f.fdflags = flags;
+        }
+        Descriptor::Stdio { fdflags, .. } => *fdflags = flags & fdflags::NONBLOCK,
+        Descriptor::Dir(d) => d.fdflags = flags & fdflags::NONBLOCK,
+    }
+    Ok(())
+}
+
+/// `fd_fdstat_set_rights`: rights can only be narrowed.
+pub fn fd_fdstat_set_rights(e: &mut Env, fd: u32, base: u64, inheriting: u64) -> SysResult {
+    let r = e.ctx.fds.get_mut(fd)?.rights_mut();
+    if base & !r.base != 0 || inheriting & !r.inheriting != 0 {
+        return Err(Errno::Notcapable.into());
+    }
+    r.base = base;
+    r.inheriting = inheriting;
+    Ok(())
+}
+
+/// `fd_filestat_get`. Standard streams report a character device.
+pub fn fd_filestat_get(e: &mut Env, fd: u32, buf: u32) -> SysResult {
+    let st = match e.ctx.fds.get(fd)? {
+        Descriptor::Stdio { .. } => Filestat { filetype: Filetype::CharacterDevice as u8, ..Default::default() },
+        d => {
+            d.rights().require(rights::FD_FILESTAT_GET)?;
+            e.ctx.vfs.stat(d.ino().ok_or(Errno::Badf)?)?
+        }
+    };
+    e.mem.write(buf, &st.encode(e.flavor)[..Filestat::size_of(e.flavor)])?;
+    Ok(())
+}
+
+/// `fd_filestat_set_size`: truncates or zero-extends.
+pub fn fd_filestat_set_size(e: &mut Env, fd: u32, size: u64) -> SysResult {
+    let f = file_mut(e, fd).map_err(|err| if err == Errno::Isdir { Errno::Badf } else { err })?;
+    f.rights.require(rights::FD_FILESTAT_SET_SIZE).map_err(|_| Errno::Badf)?;
+    let ino = f.ino;
+    set_size(e, ino, size)
+}
+
+pub(crate) fn set_size(e: &mut Env, ino: Ino, size: u64) -> SysResult {
+    let now = e.now();
+    let data = data_mut(&mut e.ctx.vfs, ino)?;
+    if size < data.len() as u64 {
+        data.truncate(size as usize);
+        data.shrink_to(size as usize * 2);
+    } else {
+        grow(data, size)?;
+    }
+    let inode = e.ctx.vfs.get_mut(ino)?;
+    inode.mtim = now;
+    inode.ctim = now;
+    Ok(())
+}
+
+/// Applies `*_set_times` flags to an inode; `EINVAL` for contradictory
+/// flags (a time and `NOW` for the same stamp) or unknown bits.
+pub(crate) fn set_times(e: &mut Env, ino: Ino, atim: u64, mtim: u64, flags: u32) -> SysResult {
+    let flags = u16::try_from(flags).map_err(|_| Errno::Inval)?;
+    let both_a = fstflags::ATIM | fstflags::ATIM_NOW;
+    let both_m = fstflags::MTIM | fstflags::MTIM_NOW;
+    if flags & !(both_a | both_m) != 0 || flags & both_a == both_a || flags & both_m == both_m {
+        return Err(Errno::Inval.into());
+    }
+    let now = e.now();
+    let inode = e.ctx.vfs.get_mut(ino)?;
+    if flags & fstflags::ATIM != 0 {
+        inode.atim = atim;
+    } else if flags & fstflags::ATIM_NOW != 0 {
+        inode.atim = now;
+    }
+    if flags & fstflags::MTIM != 0 {
+        inode.mtim = mtim;
+    } else if flags & fstflags::MTIM_NOW != 0 {
+        inode.mtim = now;
+    }
+    inode.ctim = now;
+    Ok(())
+}
+
+/// `fd_filestat_set_times`.
+pub fn fd_filestat_set_times(e: &mut Env, fd: u32, atim: u64, mtim: u64, fst_flags: u32) -> SysResult {
+    let d = e.ctx.fds.get(fd)?;
+    d.rights().require(rights::FD_FILESTAT_SET_TIMES).map_err(|_| Errno::Badf)?;
+    let ino = d.ino().ok_or(Errno::Badf)?;
+    set_times(e, ino, atim, mtim, fst_flags)
+}
+
+/// `fd_advise`: validated, then ignored (memory has no access pattern).
+pub fn fd_advise(e: &mut Env, fd: u32, offset: u64, len: u64, advice: u32) -> SysResult {
+    let f = file_mut(e, fd).map_err(|err| if err == Errno::Isdir { Errno::Badf } else { err })?;
+    f.rights.require(rights::FD_ADVISE)?;
+    if advice > u32::from(ADVICE_MAX) || offset.checked_add(len).is_none() {
+        return Err(Errno::Inval.into());
+    }
+    Ok(())
+}
+
+/// `fd_allocate`: makes sure `offset + len` bytes exist.
+pub fn fd_allocate(e: &mut Env, fd: u32, offset: u64, len: u64) -> SysResult {
+    let f = file_mut(e, fd).map_err(|err| if err == Errno::Isdir { Errno::Badf } else { err })?;
+    f.rights.require(rights::FD_ALLOCATE).map_err(|_| Errno::Badf)?;
+    let ino = f.ino;
+    let end = offset.checked_add(len).ok_or(Errno::Fbig)?;
+    if end > data(&e.ctx.vfs, ino)?.len() as u64 {
+        set_size(e, ino, end)?;
+    }
+    Ok(())
+}
+
+/// `fd_sync`: memory is always in sync.
+pub fn fd_sync(e: &mut Env, fd: u32) -> SysResult {
+    match e.ctx.fds.get(fd)? {
+        Descriptor::Stdio { .. } => Err(Errno::Inval.into()),
+        _ => Ok(()),
+    }
+}
+
+/// `fd_datasync`: memory is always in sync.
+pub fn fd_datasync(e: &mut Env, fd: u32) -> SysResult {
+    fd_sync(e, fd)
+}
+
+fn preopen_name<'a>(e: &'a Env<'_>, fd: u32) -> Result<&'a str, Errno> {
+    match e.ctx.fds.get(fd)? {
+        Descriptor::Dir(d) => d.preopen.as_deref().ok_or(Errno::Badf),
+        _ => Err(Errno::Badf),
+    }
+}
+
+/// `fd_prestat_get`: describes a preopened directory.
+pub fn fd_prestat_get(e: &mut Env, fd: u32, buf: u32) -> SysResult {
+    let len = u32::try_from(preopen_name(e, fd)?.len())?;
+    e.mem.write(buf, &encode_prestat_dir(len))?;
+    Ok(())
+}
+
+/// `fd_prestat_dir_name`: the preopen's guest path, without a NUL.
+pub fn fd_prestat_dir_name(e: &mut Env, fd: u32, path: u32, path_len: u32) -> SysResult {
+    let name = preopen_name(e, fd)?.as_bytes().to_vec();
+    if (path_len as usize) < name.len() {
+        return Err(Errno::Nametoolong.into());
+    }
+    e.mem.write(path, &name)?;
+    Ok(())
+}
+
+/// `fd_readdir`: `.` and `..` first, then the entries in creation order.
+/// Cookies: 0 starts, 1 is after `.`, 2 after `..`, and an entry with
+/// sequence number `s` is followed by cookie `s + 3`.
+pub fn fd_readdir(e: &mut Env, fd: u32, buf: u32, buf_len: u32, cookie: u64, bufused: u32) -> SysResult {
+    let ino = match e.ctx.fds.get(fd)? {
+        Descriptor::Dir(d) => {
+            d.rights.require(rights::FD_READDIR)?;
+            d.ino
+        }
+        _ => return Err(Errno::Notdir.into()),
+    };
+    e.mem.check(buf, u64::from(buf_len))?;
+    let cap = buf_len as usize;
+    let dir = e.ctx.vfs.dir(ino)?;
+    let mut out: Vec<u8> = Vec::with_capacity(cap.min(1 << 16));
+    let push = |out: &mut Vec<u8>, next: u64, ino: Ino, ty: Filetype, name: &str| -> bool {
+        let d = Dirent { next, ino, namlen: name.len() as u32, filetype: ty as u8 };
+        out.extend_from_slice(&d.encode());
+        out.extend_from_slice(name.as_bytes());
+        out.len() < cap
+    };
+    let specials = [(1u64, ino, "."), (2, dir.parent, "..")];
+    let mut more = true;
+    for (next, i, name) in specials.into_iter().skip(cookie.min(2) as usize) {
+        more = push(&mut out, next, i, Filetype::Directory, name);
+        if !more {
+            break;
+        }
+    }
+    if more {
+        for (seq, name, child) in dir.entries_from(cookie.saturating_sub(2)) {
+            let ty = e.ctx.vfs.get(child)?.filetype();
+            if !push(&mut out, seq + 3, child, ty, name) {
+                break;
+            }
+        }
+    }
+    out.truncate(cap);
+    e.mem.write(buf, &out)?;
+    e.mem.write_u32(bufused, out.len() as u32)?;
+    Ok(())
+}

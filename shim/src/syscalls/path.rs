@@ -1,0 +1,317 @@
+//! The `path_*` functions: every path is resolved inside the directory
+//! descriptor it is given (see [`crate::vfs::Vfs::resolve`]).
+
+use super::fd::set_times;
+use super::{Env, SysResult};
+use crate::abi::{lookupflags, oflags, rights, Errno, Filestat};
+use crate::fd::{Descriptor, OpenDir, OpenFile, Rights};
+use crate::memory::GuestMemoryExt;
+use crate::vfs::{Directory, Ino, Lookup, Node};
+
+/// The directory inode behind `fd` and its rights, after checking that it
+/// holds `needed`. A non-directory is `ENOTDIR`.
+fn base_dir(e: &Env, fd: u32, needed: u64) -> Result<(Ino, Rights), Errno> {
+    match e.ctx.fds.get(fd)? {
+        Descriptor::Dir(d) => {
+            d.rights.require(needed)?;
+            Ok((d.ino, d.rights))
+        }
+        _ => Err(Errno::Notdir),
+    }
+}
+
+/// Reads the path argument and resolves it below `fd`.
+fn lookup(e: &Env, fd: u32, needed: u64, path: u32, len: u32, follow: bool) -> Result<(Lookup, Rights), Errno> {
+    let (base, rights) = base_dir(e, fd, needed)?;
+    let path = e.mem.read_string(path, len)?;
+    Ok((e.ctx.vfs.resolve(base, &path, follow)?, rights))
+}
+
+fn is_dir(e: &Env, ino: Ino) -> Result<bool, Errno> {
+    Ok(matches!(e.ctx.vfs.get(ino)?.node, Node::Dir(_)))
+}
+
+/// The inode a lookup found; `ENOENT` if none, `ENOTDIR` if a trailing `/`
+/// names a non-directory.
+fn existing(e: &Env, l: &Lookup) -> Result<Ino, Errno> {
+    let ino = l.ino.ok_or(Errno::Noent)?;
+    if l.trailing_slash && !is_dir(e, ino)? {
+        return Err(Errno::Notdir);
+    }
+    Ok(ino)
+}
+
+/// `path_open`.
+#[allow(clippy::too_many_arguments)]
+pub fn path_open(
+    e: &mut Env,
+    fd: u32,
+    dirflags: u32,
+    path: u32,
+    path_len: u32,
+    oflags: u32,
+    rights_base: u64,
+    rights_inheriting: u64,
+    fdflags: u32,
+    opened_fd: u32,
+) -> SysResult {
+    let oflags = u16::try_from(oflags).map_err(|_| Errno::Inval)?;
+    let fdflags = u16::try_from(fdflags).map_err(|_| Errno::Inval)?;
+    if oflags & !oflags::ALL != 0 || fdflags & !crate::abi::fdflags::ALL != 0 {
+        return Err(Errno::Inval.into());
+    }
+    let mut needed = rights::PATH_OPEN;
+    if oflags & oflags::CREAT != 0 {
+        needed |= rights::PATH_CREATE_FILE;
+    }
+    if oflags & oflags::TRUNC != 0 {
+        needed |= rights::PATH_FILESTAT_SET_SIZE;
+    }
+    let follow = dirflags & lookupflags::SYMLINK_FOLLOW != 0;
+    let (l, dir_rights) = lookup(e, fd, needed, path, path_len, follow)?;
+    let wants_write = rights_base & (rights::FD_WRITE | rights::FD_ALLOCATE | rights::FD_FILESTAT_SET_SIZE) != 0
+        || oflags & oflags::TRUNC != 0;
+    if wants_write && dir_rights.inheriting & rights::FD_WRITE == 0 {
+        return Err(Errno::Perm.into());
+    }
+    let now = e.now();
+    let ino = match l.ino {
+        Some(ino) => {
+            if oflags & oflags::CREAT != 0 && oflags & oflags::EXCL != 0 {
+                return Err(Errno::Exist.into());
+            }
+            match e.ctx.vfs.get(ino)?.node {
+                Node::Symlink(_) => return Err(Errno::Loop.into()),
+                Node::Dir(_) => {
+                    if oflags & oflags::TRUNC != 0 || rights_base & rights::FD_WRITE != 0 && oflags & oflags::DIRECTORY == 0 {
+                        return Err(Errno::Isdir.into());
+                    }
+                }
+                Node::File(_) => {
+                    if oflags & oflags::DIRECTORY != 0 || l.trailing_slash {
+                        return Err(Errno::Notdir.into());
+                    }
+                    if oflags & oflags::TRUNC != 0 {
+                        super::fd::set_size(e, ino, 0)?;
+                    }
+                }
+            }
+            ino
+        }
+        None => {
+            if oflags & oflags::CREAT == 0 {
+                return Err(Errno::Noent.into());
+            }
+            if oflags & oflags::DIRECTORY != 0 || l.trailing_slash {
+                return Err(Errno::Isdir.into());
+            }
+            e.ctx.vfs.create(l.parent, &l.name, Node::File(Vec::new()), now)?
+        }
+    };
+    let inherit = dir_rights.inheriting;
+    let d = if is_dir(e, ino)? {
+        Descriptor::Dir(OpenDir {
+            ino,
+            preopen: None,
+            fdflags,
+            rights: Rights {
+                base: rights_base & inherit & rights::DIRECTORY,
+                inheriting: rights_inheriting & inherit,
+            },
+        })
+    } else {
+        Descriptor::File(OpenFile {
+            ino,
+            pos: 0,
+            fdflags,
+            rights: Rights {
+                base: rights_base & inherit & rights::FILE,
+                inheriting: rights_inheriting & inherit,
+            },
+        })
+    };
+    let new_fd = e.ctx.fds.insert(d)?;
+    e.ctx.vfs.retain(ino);
+    if let Err(err) = e.mem.write_u32(opened_fd, new_fd) {
+        // Do not leak a descriptor the guest never learns about.
+        let _ = super::fd::fd_close(e, new_fd);
+        return Err(err.into());
+    }
+    Ok(())
+}
+
+/// `path_create_directory`.
+pub fn path_create_directory(e: &mut Env, fd: u32, path: u32, path_len: u32) -> SysResult {
+    let (l, _) = lookup(e, fd, rights::PATH_CREATE_DIRECTORY, path, path_len, false)?;
+    if l.ino.is_some() {
+        return Err(Errno::Exist.into());
+    }
+    let now = e.now();
+    e.ctx.vfs.create(l.parent, &l.name, Node::Dir(Directory::default()), now)?;
+    Ok(())
+}
+
+/// `path_filestat_get`.
+pub fn path_filestat_get(e: &mut Env, fd: u32, flags: u32, path: u32, path_len: u32, buf: u32) -> SysResult {
+    let follow = flags & lookupflags::SYMLINK_FOLLOW != 0;
+    let (l, _) = lookup(e, fd, rights::PATH_FILESTAT_GET, path, path_len, follow)?;
+    let st = e.ctx.vfs.stat(existing(e, &l)?)?;
+    e.mem.write(buf, &st.encode(e.flavor)[..Filestat::size_of(e.flavor)])?;
+    Ok(())
+}
+
+/// `path_filestat_set_times`.
+#[allow(clippy::too_many_arguments)]
+pub fn path_filestat_set_times(
+    e: &mut Env,
+    fd: u32,
+    flags: u32,
+    path: u32,
+    path_len: u32,
+    atim: u64,
+    mtim: u64,
+    fst_flags: u32,
+) -> SysResult {
+    let follow = flags & lookupflags::SYMLINK_FOLLOW != 0;
+    let (l, _) = lookup(e, fd, rights::PATH_FILESTAT_SET_TIMES, path, path_len, follow)?;
+    let ino = existing(e, &l)?;
+    set_times(e, ino, atim, mtim, fst_flags)
+}
+
+/// `path_link`: a new hard link to a non-directory.
+#[allow(clippy::too_many_arguments)]
+pub fn path_link(
+    e: &mut Env,
+    old_fd: u32,
+    old_flags: u32,
+    old_path: u32,
+    old_path_len: u32,
+    new_fd: u32,
+    new_path: u32,
+    new_path_len: u32,
+) -> SysResult {
+    let follow = old_flags & lookupflags::SYMLINK_FOLLOW != 0;
+    let (old, _) = lookup(e, old_fd, rights::PATH_LINK_SOURCE, old_path, old_path_len, follow)?;
+    let (new, _) = lookup(e, new_fd, rights::PATH_LINK_TARGET, new_path, new_path_len, false)?;
+    let ino = existing(e, &old)?;
+    if is_dir(e, ino)? {
+        return Err(Errno::Perm.into());
+    }
+    if new.ino.is_some() {
+        return Err(Errno::Exist.into());
+    }
+    if new.trailing_slash {
+        return Err(Errno::Noent.into());
+    }
+    let now = e.now();
+    e.ctx.vfs.link(new.parent, &new.name, ino, now)?;
+    Ok(())
+}
+
+/// `path_readlink`: the target, truncated to the buffer.
+pub fn path_readlink(e: &mut Env, fd: u32, path: u32, path_len: u32, buf: u32, buf_len: u32, bufused: u32) -> SysResult {
+    let (l, _) = lookup(e, fd, rights::PATH_READLINK, path, path_len, false)?;
+    let ino = l.ino.ok_or(Errno::Noent)?;
+    let Node::Symlink(target) = &e.ctx.vfs.get(ino)?.node else {
+        return Err(Errno::Inval.into());
+    };
+    let bytes = target.as_bytes();
+    let n = bytes.len().min(buf_len as usize);
+    let bytes = bytes[..n].to_vec();
+    e.mem.write(buf, &bytes)?;
+    e.mem.write_u32(bufused, n as u32)?;
+    Ok(())
+}
+
+/// `path_remove_directory`: only empty directories.
+pub fn path_remove_directory(e: &mut Env, fd: u32, path: u32, path_len: u32) -> SysResult {
+    let (l, _) = lookup(e, fd, rights::PATH_REMOVE_DIRECTORY, path, path_len, false)?;
+    let ino = l.ino.ok_or(Errno::Noent)?;
+    if l.name == "." {
+        return Err(Errno::Inval.into());
+    }
+    if !e.ctx.vfs.dir(ino).map(|_| true).or_else(|err| if err == Errno::Notdir { Ok(false) } else { Err(err) })? {
+        return Err(Errno::Notdir.into());
+    }
+    if !e.ctx.vfs.dir(ino)?.is_empty() {
+        return Err(Errno::Notempty.into());
+    }
+    let now = e.now();
+    e.ctx.vfs.unlink(l.parent, &l.name, now)?;
+    Ok(())
+}
+
+/// `path_unlink_file`: anything but a directory.
+pub fn path_unlink_file(e: &mut Env, fd: u32, path: u32, path_len: u32) -> SysResult {
+    let (l, _) = lookup(e, fd, rights::PATH_UNLINK_FILE, path, path_len, false)?;
+    let ino = l.ino.ok_or(Errno::Noent)?;
+    if is_dir(e, ino)? {
+        return Err(Errno::Isdir.into());
+    }
+    if l.trailing_slash {
+        return Err(Errno::Notdir.into());
+    }
+    let now = e.now();
+    e.ctx.vfs.unlink(l.parent, &l.name, now)?;
+    Ok(())
+}
+
+/// `path_rename`, with POSIX `rename(2)` rules.
+pub fn path_rename(
+    e: &mut Env,
+    fd: u32,
+    old_path: u32,
+    old_path_len: u32,
+    new_fd: u32,
+    new_path: u32,
+    new_path_len: u32,
+) -> SysResult {
+    let (from, _) = lookup(e, fd, rights::PATH_RENAME_SOURCE, old_path, old_path_len, false)?;
+    let (to, _) = lookup(e, new_fd, rights::PATH_RENAME_TARGET, new_path, new_path_len, false)?;
+    let src = from.ino.ok_or(Errno::Noent)?;
+    if from.name == "." || to.name == "." {
+        return Err(Errno::Busy.into());
+    }
+    let src_dir = is_dir(e, src)?;
+    if !src_dir && (from.trailing_slash || to.trailing_slash) {
+        return Err(Errno::Notdir.into());
+    }
+    if let Some(dst) = to.ino {
+        match (src_dir, is_dir(e, dst)?) {
+            (true, false) => return Err(Errno::Notdir.into()),
+            (false, true) => return Err(Errno::Isdir.into()),
+            (true, true) if dst != src && !e.ctx.vfs.dir(dst)?.is_empty() => {
+                return Err(Errno::Notempty.into())
+            }
+            _ => {}
+        }
+    }
+    if src_dir && e.ctx.vfs.is_within(to.parent, src) {
+        return Err(Errno::Inval.into());
+    }
+    let now = e.now();
+    e.ctx.vfs.rename(from.parent, &from.name, to.parent, &to.name, now)?;
+    Ok(())
+}
+
+/// `path_symlink`: creates `new_path` pointing at `old_path` (stored as
+/// given; it is only resolved, sandboxed, when followed).
+pub fn path_symlink(e: &mut Env, old_path: u32, old_path_len: u32, fd: u32, new_path: u32, new_path_len: u32) -> SysResult {
+    let target = e.mem.read_string(old_path, old_path_len)?;
+    let (l, _) = lookup(e, fd, rights::PATH_SYMLINK, new_path, new_path_len, false)?;
+    if target.is_empty() {
+        return Err(Errno::Noent.into());
+    }
+    if target.starts_with('/') {
+        return Err(Errno::Perm.into());
+    }
+    if l.ino.is_some() {
+        return Err(Errno::Exist.into());
+    }
+    if l.trailing_slash {
+        return Err(Errno::Noent.into());
+    }
+    let now = e.now();
+    e.ctx.vfs.create(l.parent, &l.name, Node::Symlink(target), now)?;
+    Ok(())
+}

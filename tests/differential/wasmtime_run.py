@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Runs every case in tests/cases under wasmtime (the reference) and writes
+what it did to target/expected/<case>.json: exit code or trap, stdout,
+stderr, and the contents of every preopened directory afterwards.
+
+The native and browser tests run the same cases through browser-wasi and
+compare against these files, so a difference from wasmtime fails a test.
+
+Usage: wasmtime_run.py ROOT   (the repository root)
+"""
+
+import base64
+import json
+import os
+import sys
+import tempfile
+
+import wasmtime
+
+
+def write_tree(path, spec):
+    """Creates a directory from a case's tree: str = text file, {"b64": ...}
+    = binary file, {"symlink": target}, dict = directory."""
+    os.makedirs(path, exist_ok=True)
+    for name, value in spec.items():
+        p = os.path.join(path, name)
+        if isinstance(value, str):
+            with open(p, "wb") as f:
+                f.write(value.encode())
+        elif isinstance(value, dict) and "b64" in value:
+            with open(p, "wb") as f:
+                f.write(base64.b64decode(value["b64"]))
+        elif isinstance(value, dict) and "symlink" in value:
+            os.symlink(value["symlink"], p)
+        else:
+            write_tree(p, value)
+
+
+def snapshot(path):
+    """The tree below path in the normalised form the Rust tests build."""
+    out = {}
+    for name in sorted(os.listdir(path)):
+        p = os.path.join(path, name)
+        if os.path.islink(p):
+            out[name] = {"symlink": os.readlink(p)}
+        elif os.path.isdir(p):
+            out[name] = {"dir": snapshot(p)}
+        else:
+            with open(p, "rb") as f:
+                out[name] = {"file": base64.b64encode(f.read()).decode()}
+    return out
+
+
+def guest_path(root, guest):
+    if guest.endswith(".wat"):
+        return os.path.join(root, "tests", guest)
+    return os.path.join(root, "target", "guests", "wasm32-wasip1", "release", guest + ".wasm")
+
+
+def run_case(root, engine, name, case):
+    with tempfile.TemporaryDirectory() as tmp:
+        wasi = wasmtime.WasiConfig()
+        wasi.argv = case.get("args", [name])
+        wasi.env = [list(kv) for kv in case.get("env", [])]
+        stdin = os.path.join(tmp, "stdin")
+        with open(stdin, "wb") as f:
+            f.write(case.get("stdin", "").encode())
+        wasi.stdin_file = stdin
+        wasi.stdout_file = os.path.join(tmp, "stdout")
+        wasi.stderr_file = os.path.join(tmp, "stderr")
+        dirs = []
+        for i, (guest, tree) in enumerate(case.get("preopens", [])):
+            host = os.path.join(tmp, "pre%d" % i)
+            write_tree(host, tree)
+            readonly = guest in case.get("readonly", [])
+            wasi.preopen_dir(host, guest, not readonly)
+            dirs.append((guest, host))
+
+        store = wasmtime.Store(engine)
+        store.set_wasi(wasi)
+        linker = wasmtime.Linker(engine)
+        linker.define_wasi()
+        module = wasmtime.Module.from_file(engine, guest_path(root, case["guest"]))
+        exit_code, trap = 0, None
+        try:
+            instance = linker.instantiate(store, module)
+            # wasmtime's C API links wasi_snapshot_preview1 only.
+            instance.exports(store)["_start"](store)
+        except wasmtime.ExitTrap as e:
+            exit_code = e.code
+        except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
+            exit_code, trap = None, str(e)
+        del store
+
+        def read(p):
+            with open(p, "rb") as f:
+                return base64.b64encode(f.read()).decode()
+
+        return {
+            "exit": exit_code,
+            "trap": trap is not None,
+            "trap_message": trap,
+            "stdout": read(os.path.join(tmp, "stdout")),
+            "stderr": read(os.path.join(tmp, "stderr")),
+            "fs": [[guest, snapshot(host)] for guest, host in dirs],
+        }
+
+
+def main():
+    root = sys.argv[1]
+    cases_dir = os.path.join(root, "tests", "cases")
+    out_dir = os.path.join(root, "target", "expected")
+    os.makedirs(out_dir, exist_ok=True)
+    engine = wasmtime.Engine()
+    names = sorted(f[:-5] for f in os.listdir(cases_dir) if f.endswith(".json"))
+    for name in names:
+        with open(os.path.join(cases_dir, name + ".json")) as f:
+            case = json.load(f)
+        result = run_case(root, engine, name, case)
+        deviation = case.get("deviation")
+        if deviation:
+            # browser-wasi deliberately differs here; the case says how and
+            # why. Keep wasmtime's answer on record, and fail loudly if it no
+            # longer differs (the deviation would then be stale).
+            ours = dict(result)
+            for key in ("exit", "trap"):
+                if key in deviation:
+                    ours[key] = deviation[key]
+            for key in ("stdout", "stderr"):
+                if key in deviation:
+                    ours[key] = base64.b64encode(deviation[key].encode()).decode()
+            if all(ours[k] == result[k] for k in ("exit", "trap", "stdout", "stderr")):
+                sys.exit("case %s: its deviation matches wasmtime now; remove it" % name)
+            ours["wasmtime"] = result
+            ours["deviation"] = deviation["reason"]
+            result = ours
+        with open(os.path.join(out_dir, name + ".json"), "w") as f:
+            json.dump(result, f, indent=1, sort_keys=True)
+    print("wasmtime %s: recorded %d cases in %s" % (wasmtime.__version__ if hasattr(wasmtime, "__version__") else "", len(names), out_dir))
+
+
+if __name__ == "__main__":
+    main()

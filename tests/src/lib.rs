@@ -1,0 +1,144 @@
+//! The test harness shared by the native and the browser tests: case files
+//! (`tests/cases/*.json`), the results wasmtime recorded for them
+//! (`target/expected/*.json`, written by `differential/wasmtime_run.py`),
+//! and the comparison of a run against them.
+
+use std::collections::BTreeMap;
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use browser_wasi::ctx::Preopen;
+use browser_wasi::{Tree, WasiConfig};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod native;
+
+/// A run to make: the guest and its configuration.
+#[derive(Debug, Deserialize)]
+pub struct Case {
+    pub guest: String,
+    pub args: Option<Vec<String>>,
+    #[serde(default)]
+    pub env: Vec<(String, String)>,
+    #[serde(default)]
+    pub stdin: String,
+    /// `[guest path, tree]` in descriptor order.
+    #[serde(default)]
+    pub preopens: Vec<(String, Value)>,
+    #[serde(default)]
+    pub readonly: Vec<String>,
+}
+
+impl Case {
+    /// Parses a case file.
+    pub fn parse(json: &str) -> Case {
+        serde_json::from_str(json).expect("case file")
+    }
+
+    /// The configuration: the same wasmtime was given (argv defaults to
+    /// the case's name).
+    pub fn config(&self, name: &str) -> WasiConfig {
+        WasiConfig {
+            args: self.args.clone().unwrap_or_else(|| vec![name.to_string()]),
+            env: self.env.clone(),
+            stdin: self.stdin.clone().into_bytes(),
+            preopens: self
+                .preopens
+                .iter()
+                .map(|(path, tree)| Preopen {
+                    guest_path: path.clone(),
+                    tree: tree_from_case(tree),
+                    readonly: self.readonly.contains(path),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A tree in a case file: a string is a text file, `{"b64": ...}` a binary
+/// file, `{"symlink": target}` a link, any other object a directory.
+pub fn tree_from_case(v: &Value) -> Tree {
+    match v {
+        Value::String(s) => Tree::File(s.clone().into_bytes()),
+        Value::Object(o) if o.contains_key("b64") => Tree::File(B64.decode(o["b64"].as_str().unwrap()).unwrap()),
+        Value::Object(o) if o.contains_key("symlink") => Tree::Symlink(o["symlink"].as_str().unwrap().into()),
+        Value::Object(o) => Tree::Dir(o.iter().map(|(k, v)| (k.clone(), tree_from_case(v))).collect()),
+        other => panic!("not a tree: {other}"),
+    }
+}
+
+/// A tree in the normalised form the recorder writes.
+pub fn tree_to_json(t: &Tree) -> Value {
+    match t {
+        Tree::File(d) => json!({ "file": B64.encode(d) }),
+        Tree::Symlink(s) => json!({ "symlink": s }),
+        Tree::Dir(e) => json!({ "dir": e.iter().map(|(k, v)| (k.clone(), tree_to_json(v))).collect::<BTreeMap<_, _>>() }),
+    }
+}
+
+/// How a run through browser-wasi ended.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// The exit code, or `None` after a trap.
+    pub exit: Option<u32>,
+    /// The trap message, if it trapped.
+    pub trap: Option<String>,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    /// The preopens afterwards.
+    pub fs: Vec<(String, Tree)>,
+}
+
+#[derive(Deserialize)]
+struct Expected {
+    exit: Option<u32>,
+    trap: bool,
+    stdout: String,
+    stderr: String,
+    fs: Vec<(String, Value)>,
+    deviation: Option<String>,
+}
+
+fn show(bytes: &[u8]) -> String {
+    format!("{:?}", String::from_utf8_lossy(bytes))
+}
+
+/// Compares a run with wasmtime's recorded result; `Err` describes every
+/// difference.
+pub fn compare(expected_json: &str, got: &Outcome) -> Result<(), String> {
+    let exp: Expected = serde_json::from_str(expected_json).map_err(|e| format!("expected file: {e}"))?;
+    let mut diffs = Vec::new();
+    if exp.trap != got.trap.is_some() || (!exp.trap && exp.exit != got.exit) {
+        diffs.push(format!(
+            "termination: wasmtime {} / browser-wasi {}",
+            if exp.trap { "trap".into() } else { format!("exit {:?}", exp.exit) },
+            match &got.trap {
+                Some(m) => format!("trap ({m})"),
+                None => format!("exit {:?}", got.exit),
+            }
+        ));
+    }
+    for (stream, want, have) in [("stdout", &exp.stdout, &got.stdout), ("stderr", &exp.stderr, &got.stderr)] {
+        let want = B64.decode(want).map_err(|e| e.to_string())?;
+        if &want != have {
+            diffs.push(format!("{stream}:\n  wasmtime     {}\n  browser-wasi {}", show(&want), show(have)));
+        }
+    }
+    let want_fs: Vec<(String, Value)> = exp.fs.into_iter().map(|(p, t)| (p, json!({ "dir": t }))).collect();
+    let have_fs: Vec<(String, Value)> = got.fs.iter().map(|(p, t)| (p.clone(), tree_to_json(t))).collect();
+    if want_fs != have_fs {
+        diffs.push(format!(
+            "filesystem:\n  wasmtime     {}\n  browser-wasi {}",
+            serde_json::to_string(&want_fs).unwrap(),
+            serde_json::to_string(&have_fs).unwrap()
+        ));
+    }
+    if diffs.is_empty() {
+        Ok(())
+    } else {
+        let note = exp.deviation.map(|d| format!("\n(deliberate deviation from wasmtime: {d})")).unwrap_or_default();
+        Err(diffs.join("\n") + &note)
+    }
+}

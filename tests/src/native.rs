@@ -1,0 +1,121 @@
+//! Runs guests natively under `wasmi`, through the same core syscalls the
+//! browser edge uses.
+
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use browser_wasi::abi::{ClockId, Errno, Flavor};
+use browser_wasi::ctx::{Host, WasiConfig, WasiCtx};
+use browser_wasi::memory::SliceMemory;
+use browser_wasi::syscalls::{self, errno_of, Env, Stop};
+use wasmi::{Caller, Engine, Extern, Linker, Module, Store};
+
+use crate::Outcome;
+
+/// Real clocks, and a fast non-cryptographic generator (tests only).
+pub struct NativeHost {
+    start: Instant,
+    rng: u64,
+}
+
+impl Default for NativeHost {
+    fn default() -> Self {
+        let seed = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1);
+        NativeHost { start: Instant::now(), rng: seed | 1 }
+    }
+}
+
+impl Host for NativeHost {
+    fn realtime_ns(&self) -> u64 {
+        SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0)
+    }
+    fn monotonic_ns(&self) -> u64 {
+        self.start.elapsed().as_nanos() as u64
+    }
+    fn resolution_ns(&self, _clock: ClockId) -> u64 {
+        1
+    }
+    fn fill_random(&mut self, buf: &mut [u8]) -> Result<(), Errno> {
+        for b in buf {
+            // xorshift64*
+            self.rng ^= self.rng >> 12;
+            self.rng ^= self.rng << 25;
+            self.rng ^= self.rng >> 27;
+            *b = (self.rng.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 56) as u8;
+        }
+        Ok(())
+    }
+    fn sleep_ns(&mut self, ns: u64) {
+        std::thread::sleep(std::time::Duration::from_nanos(ns));
+    }
+}
+
+struct State {
+    ctx: WasiCtx,
+}
+
+/// Calls a core syscall with the guest's memory; `proc_exit` becomes
+/// wasmi's exit error.
+fn call(caller: &mut Caller<'_, State>, flavor: Flavor, f: impl FnOnce(&mut Env) -> syscalls::SysResult) -> Result<u32, wasmi::Error> {
+    let memory = caller.get_export("memory").and_then(Extern::into_memory);
+    let mut empty: [u8; 0] = [];
+    let (mem, state): (&mut [u8], &mut State) = match memory {
+        Some(m) => m.data_and_store_mut(caller),
+        None => (&mut empty, caller.data_mut()),
+    };
+    let mut mem = SliceMemory(mem);
+    let mut env = Env { ctx: &mut state.ctx, mem: &mut mem, flavor };
+    match errno_of(f(&mut env)) {
+        Ok(errno) => Ok(errno),
+        Err(Stop::Exit(code)) => Err(wasmi::Error::i32_exit(code as i32)),
+        Err(_) => Ok(Errno::Io as u32),
+    }
+}
+
+macro_rules! define {
+    ($($name:ident($($p:ident: $t:ty),*) => $module:ident::$func:ident;)*) => {
+        fn define_imports(linker: &mut Linker<State>) -> Result<(), wasmi::Error> {
+            for (module, flavor) in syscalls::MODULES {
+                $(
+                    if syscalls::signature(flavor, stringify!($name)).is_some() {
+                        linker.func_wrap(module, stringify!($name), move |mut caller: Caller<'_, State>, $($p: $t),*| {
+                            call(&mut caller, flavor, |e| syscalls::$module::$func(e, $($p),*))
+                        })?;
+                    }
+                )*
+                linker.func_wrap(module, "proc_exit", |_: Caller<'_, State>, code: u32| -> Result<(), wasmi::Error> {
+                    Err(wasmi::Error::i32_exit(code as i32))
+                })?;
+            }
+            Ok(())
+        }
+    };
+}
+browser_wasi::for_each_syscall!(define);
+
+/// Runs a command module to completion under wasmi.
+pub fn run(wasm: &[u8], config: &WasiConfig) -> Result<Outcome, String> {
+    browser_wasi::inspect(wasm).and_then(|i| i.check_runnable()).map_err(|e| e.to_string())?;
+    let engine = Engine::default();
+    let module = Module::new(&engine, wasm).map_err(|e| e.to_string())?;
+    let ctx = WasiCtx::new(config, Box::new(NativeHost::default())).map_err(|e| e.to_string())?;
+    let mut store = Store::new(&engine, State { ctx });
+    let mut linker = Linker::new(&engine);
+    define_imports(&mut linker).map_err(|e| e.to_string())?;
+    let instance = linker.instantiate_and_start(&mut store, &module).map_err(|e| e.to_string())?;
+    let start = instance.get_typed_func::<(), ()>(&store, "_start").map_err(|e| e.to_string())?;
+    let (exit, trap) = match start.call(&mut store, ()) {
+        Ok(()) => (Some(0), None),
+        Err(e) => match e.i32_exit_status() {
+            Some(code) => (Some(code as u32), None),
+            None => (None, Some(e.to_string())),
+        },
+    };
+    let ctx = &mut store.data_mut().ctx;
+    Ok(Outcome {
+        exit,
+        trap,
+        stdout: ctx.stdout.captured.take().unwrap_or_default(),
+        stderr: ctx.stderr.captured.take().unwrap_or_default(),
+        fs: ctx.preopen_trees(),
+    })
+}
