@@ -42,26 +42,42 @@ fn App() -> impl IntoView {
 
     let on_file = move |ev: leptos::ev::Event| {
         let input: HtmlInputElement = event_target(&ev);
-        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
         spawn_local(async move {
-            let Ok(buf) = JsFuture::from(file.array_buffer()).await else { return };
+            let Ok(buf) = JsFuture::from(file.array_buffer()).await else {
+                return;
+            };
             let bytes = js_sys::Uint8Array::new(&buf).to_vec();
             let info = module::inspect(&bytes).map_err(|e| e.to_string());
-            loaded.set(Some(Loaded { name: file.name(), bytes, info }));
+            loaded.set(Some(Loaded {
+                name: file.name(),
+                bytes,
+                info,
+            }));
             result.set(None);
         });
     };
 
     let run = move |_| {
-        let Some(m) = loaded.get_untracked() else { return };
+        let Some(m) = loaded.get_untracked() else {
+            return;
+        };
         let argv = match args::split(&args.get_untracked()) {
             Ok(a) => a,
             Err(e) => {
-                result.set(Some(RunView { status: format!("arguments: {e}"), ..Default::default() }));
+                result.set(Some(RunView {
+                    status: format!("arguments: {e}"),
+                    ..Default::default()
+                }));
                 return;
             }
         };
-        let config = WasiConfig::new().arg(m.name.clone()).args(argv).stdin(stdin.get_untracked());
+        let config = WasiConfig::new()
+            .arg(m.name.clone())
+            .args(argv)
+            .stdin(stdin.get_untracked());
         running.set(true);
         spawn_local(async move {
             let view = match browser::run(&m.bytes, &config).await {
@@ -74,7 +90,10 @@ fn App() -> impl IntoView {
                         Termination::Trap(m) => format!("trapped: {m}"),
                     },
                 },
-                Err(e) => RunView { status: e.to_string(), ..Default::default() },
+                Err(e) => RunView {
+                    status: e.to_string(),
+                    ..Default::default()
+                },
             };
             result.set(Some(view));
             running.set(false);
@@ -143,4 +162,3 @@ fn ModuleSummary(loaded: RwSignal<Option<Loaded>>) -> impl IntoView {
         })
     }
 }
-

@@ -64,7 +64,12 @@ errnos! {
 
 impl fmt::Display for Errno {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "E{} ({})", self.name().to_ascii_uppercase(), *self as u16)
+        write!(
+            f,
+            "E{} ({})",
+            self.name().to_ascii_uppercase(),
+            *self as u16
+        )
     }
 }
 
@@ -388,9 +393,18 @@ impl Dirent {
 /// What a subscription waits for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SubscriptionKind {
-    Clock { id: u32, timeout: u64, precision: u64, flags: u16 },
-    FdRead { fd: u32 },
-    FdWrite { fd: u32 },
+    Clock {
+        id: u32,
+        timeout: u64,
+        precision: u64,
+        flags: u16,
+    },
+    FdRead {
+        fd: u32,
+    },
+    FdWrite {
+        fd: u32,
+    },
 }
 
 /// One entry of `poll_oneoff`'s input.
@@ -476,7 +490,16 @@ mod tests {
 
     #[test]
     fn filestat_layouts_differ_between_flavors() {
-        let st = Filestat { dev: 1, ino: 2, filetype: 4, nlink: 3, size: 5, atim: 6, mtim: 7, ctim: 8 };
+        let st = Filestat {
+            dev: 1,
+            ino: 2,
+            filetype: 4,
+            nlink: 3,
+            size: 5,
+            atim: 6,
+            mtim: 7,
+            ctim: 8,
+        };
         let p1 = st.encode(Flavor::Preview1);
         assert_eq!(get_u64(&p1, 24), 3);
         assert_eq!(get_u64(&p1, 56), 8);
@@ -506,7 +529,12 @@ mod tests {
         let s = Subscription::decode(&b, Flavor::Snapshot0).unwrap();
         assert_eq!(
             s.kind,
-            SubscriptionKind::Clock { id: 1, timeout: 1000, precision: 0, flags: 1 }
+            SubscriptionKind::Clock {
+                id: 1,
+                timeout: 1000,
+                precision: 0,
+                flags: 1
+            }
         );
     }
 }

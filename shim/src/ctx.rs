@@ -1,8 +1,8 @@
 //! The state of one guest run: configuration, descriptors, filesystem,
 //! standard streams and the host services (clocks, randomness).
 
-use crate::abi::{rights, ClockId, Errno};
-use crate::fd::{Descriptor, FdTable, OpenDir, Rights, Stdio};
+use crate::abi::{ClockId, Errno};
+use crate::fd::{Descriptor, FdTable, OpenDir, Stdio, PREOPEN_RIGHTS};
 use crate::vfs::{Ino, Tree, Vfs};
 
 /// Services the platform provides: clocks and randomness. The browser edge
@@ -55,7 +55,10 @@ pub struct Output {
 impl Output {
     /// An output that keeps all bytes.
     pub fn capturing() -> Output {
-        Output { captured: Some(Vec::new()), listener: None }
+        Output {
+            captured: Some(Vec::new()),
+            listener: None,
+        }
     }
 
     /// Copies one `fd_write`'s buffers out of guest memory, straight into
@@ -196,48 +199,24 @@ impl WasiConfig {
 
     /// Exposes a read-write directory with these contents at `guest_path`.
     pub fn preopen(mut self, guest_path: impl Into<String>, tree: Tree) -> Self {
-        self.preopens.push(Preopen { guest_path: guest_path.into(), tree, readonly: false });
+        self.preopens.push(Preopen {
+            guest_path: guest_path.into(),
+            tree,
+            readonly: false,
+        });
         self
     }
 
     /// Exposes a read-only directory with these contents at `guest_path`.
     pub fn preopen_readonly(mut self, guest_path: impl Into<String>, tree: Tree) -> Self {
-        self.preopens.push(Preopen { guest_path: guest_path.into(), tree, readonly: true });
+        self.preopens.push(Preopen {
+            guest_path: guest_path.into(),
+            tree,
+            readonly: true,
+        });
         self
     }
 }
-
-/// Rights wasmtime gives a read-write preopened directory.
-pub const PREOPEN_RIGHTS: Rights = Rights {
-    base: rights::DIRECTORY,
-    inheriting: rights::DIRECTORY | rights::FILE,
-};
-
-/// Rights of a read-only preopen: nothing that creates, changes or removes.
-pub const PREOPEN_READONLY_RIGHTS: Rights = Rights {
-    base: rights::DIRECTORY & !MUTATING_DIR_RIGHTS,
-    inheriting: (rights::DIRECTORY | rights::FILE)
-        & !MUTATING_DIR_RIGHTS
-        & !(rights::FD_WRITE
-            | rights::FD_ALLOCATE
-            | rights::FD_FILESTAT_SET_SIZE
-            | rights::FD_FILESTAT_SET_TIMES
-            | rights::FD_DATASYNC
-            | rights::FD_SYNC),
-};
-
-const MUTATING_DIR_RIGHTS: u64 = rights::PATH_CREATE_DIRECTORY
-    | rights::PATH_CREATE_FILE
-    | rights::PATH_LINK_SOURCE
-    | rights::PATH_LINK_TARGET
-    | rights::PATH_RENAME_SOURCE
-    | rights::PATH_RENAME_TARGET
-    | rights::PATH_FILESTAT_SET_SIZE
-    | rights::PATH_FILESTAT_SET_TIMES
-    | rights::FD_FILESTAT_SET_TIMES
-    | rights::PATH_SYMLINK
-    | rights::PATH_REMOVE_DIRECTORY
-    | rights::PATH_UNLINK_FILE;
 
 /// A NUL-terminated string list laid out once, as `args_get` and
 /// `environ_get` copy it: the bytes, and each string's offset in them.
@@ -281,13 +260,22 @@ impl WasiCtx {
         if config.args.iter().any(|a| a.contains('\0')) {
             return Err(Errno::Inval);
         }
-        if config.env.iter().any(|(k, v)| k.contains('\0') || k.contains('=') || v.contains('\0')) {
+        if config
+            .env
+            .iter()
+            .any(|(k, v)| k.contains('\0') || k.contains('=') || v.contains('\0'))
+        {
             return Err(Errno::Inval);
         }
         let now = host.realtime_ns();
         let mut ctx = WasiCtx {
             args: StringList::new(config.args.iter().map(|a| a.as_bytes().to_vec())),
-            env: StringList::new(config.env.iter().map(|(k, v)| format!("{k}={v}").into_bytes())),
+            env: StringList::new(
+                config
+                    .env
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}").into_bytes()),
+            ),
             fds: FdTable::new(),
             vfs: Vfs::new(),
             stdin: Box::new(BytesInput::new(config.stdin.clone())),
@@ -300,16 +288,18 @@ impl WasiCtx {
             ctx.fds.insert(Descriptor::stdio(s))?;
         }
         for p in &config.preopens {
-            let Tree::Dir(entries) = &p.tree else { return Err(Errno::Notdir) };
+            let Tree::Dir(entries) = &p.tree else {
+                return Err(Errno::Notdir);
+            };
             let root = ctx.vfs.new_root(now);
             ctx.vfs.fill(root, entries, now)?;
             ctx.vfs.retain(root);
-            let rights = if p.readonly { PREOPEN_READONLY_RIGHTS } else { PREOPEN_RIGHTS };
             ctx.fds.insert(Descriptor::Dir(OpenDir {
                 ino: root,
                 preopen: Some(p.guest_path.clone()),
                 fdflags: 0,
-                rights,
+                rights: PREOPEN_RIGHTS,
+                mutable: !p.readonly,
             }))?;
             ctx.preopens.push((p.guest_path.clone(), root));
         }

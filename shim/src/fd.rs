@@ -1,6 +1,5 @@
 //! The file descriptor table.
 
-use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use crate::abi::{rights, Errno, Filetype};
@@ -36,6 +35,27 @@ pub enum Stdio {
     Stderr,
 }
 
+/// Rights wasmtime reports for a preopened directory (read-only or not).
+pub const PREOPEN_RIGHTS: Rights = Rights {
+    base: 0x07b7_fe00,
+    inheriting: 0x0ff7_ffff,
+};
+/// Rights wasmtime reports for a directory opened with `path_open`.
+pub const DIR_RIGHTS: Rights = Rights {
+    base: 0x3fb7_ffbb,
+    inheriting: 0x3fb7_ffbb,
+};
+/// Rights wasmtime reports for a file opened for writing.
+pub const FILE_RIGHTS: Rights = Rights {
+    base: rights::ALL,
+    inheriting: rights::ALL,
+};
+/// Rights wasmtime reports for a file opened only for reading.
+pub const FILE_READ_RIGHTS: Rights = Rights {
+    base: rights::ALL & !rights::FD_WRITE,
+    inheriting: rights::ALL & !rights::FD_WRITE,
+};
+
 /// An open regular file.
 #[derive(Clone, Debug)]
 pub struct OpenFile {
@@ -44,6 +64,11 @@ pub struct OpenFile {
     pub pos: u64,
     pub fdflags: u16,
     pub rights: Rights,
+    /// Opened for reading / for writing (`path_open`'s rights decide).
+    pub read: bool,
+    pub write: bool,
+    /// False below a read-only preopen: nothing may change.
+    pub mutable: bool,
 }
 
 /// An open directory (a preopen, or one opened with `path_open`).
@@ -54,12 +79,18 @@ pub struct OpenDir {
     pub preopen: Option<String>,
     pub fdflags: u16,
     pub rights: Rights,
+    /// False below a read-only preopen: nothing may change.
+    pub mutable: bool,
 }
 
 /// What a file descriptor refers to.
 #[derive(Clone, Debug)]
 pub enum Descriptor {
-    Stdio { stream: Stdio, fdflags: u16, rights: Rights },
+    Stdio {
+        stream: Stdio,
+        fdflags: u16,
+        rights: Rights,
+    },
     File(OpenFile),
     Dir(OpenDir),
 }
@@ -69,10 +100,17 @@ impl Descriptor {
     /// gives one.
     pub fn stdio(stream: Stdio) -> Descriptor {
         let base = match stream {
-            Stdio::Stdin => rights::FD_READ | rights::POLL_FD_READWRITE,
-            Stdio::Stdout | Stdio::Stderr => rights::FD_WRITE | rights::POLL_FD_READWRITE,
+            Stdio::Stdin => rights::FD_READ,
+            Stdio::Stdout | Stdio::Stderr => rights::FD_WRITE,
         };
-        Descriptor::Stdio { stream, fdflags: 0, rights: Rights { base, inheriting: 0 } }
+        Descriptor::Stdio {
+            stream,
+            fdflags: 0,
+            rights: Rights {
+                base,
+                inheriting: base,
+            },
+        }
     }
 
     /// The rights this descriptor carries.
@@ -102,11 +140,11 @@ impl Descriptor {
         }
     }
 
-    /// The file type `fd_fdstat_get` reports (standard streams are
-    /// character devices, as a terminal would be).
+    /// The file type `fd_fdstat_get` reports. Standard streams are
+    /// `UNKNOWN`, as wasmtime reports a stream that is not a terminal.
     pub fn filetype(&self) -> Filetype {
         match self {
-            Descriptor::Stdio { .. } => Filetype::CharacterDevice,
+            Descriptor::Stdio { .. } => Filetype::Unknown,
             Descriptor::File(_) => Filetype::RegularFile,
             Descriptor::Dir(_) => Filetype::Directory,
         }
@@ -122,11 +160,12 @@ impl Descriptor {
     }
 }
 
-/// File descriptors, handed out lowest-free-number first.
+/// File descriptors. A closed number is reused before a new one is taken,
+/// the highest closed number first, as wasmtime does.
 #[derive(Debug, Default)]
 pub struct FdTable {
     slots: Vec<Option<Descriptor>>,
-    free: BinaryHeap<Reverse<u32>>,
+    free: BinaryHeap<u32>,
 }
 
 impl FdTable {
@@ -135,9 +174,9 @@ impl FdTable {
         FdTable::default()
     }
 
-    /// Inserts a descriptor at the lowest free number.
+    /// Inserts a descriptor at the highest closed number, or a new one.
     pub fn insert(&mut self, d: Descriptor) -> Result<u32, Errno> {
-        while let Some(Reverse(fd)) = self.free.pop() {
+        while let Some(fd) = self.free.pop() {
             if let Some(slot @ None) = self.slots.get_mut(fd as usize) {
                 *slot = Some(d);
                 return Ok(fd);
@@ -152,22 +191,28 @@ impl FdTable {
 
     /// The descriptor `fd`; `EBADF` if it is not open.
     pub fn get(&self, fd: u32) -> Result<&Descriptor, Errno> {
-        self.slots.get(fd as usize).and_then(Option::as_ref).ok_or(Errno::Badf)
+        self.slots
+            .get(fd as usize)
+            .and_then(Option::as_ref)
+            .ok_or(Errno::Badf)
     }
 
     /// The descriptor `fd`, mutably.
     pub fn get_mut(&mut self, fd: u32) -> Result<&mut Descriptor, Errno> {
-        self.slots.get_mut(fd as usize).and_then(Option::as_mut).ok_or(Errno::Badf)
+        self.slots
+            .get_mut(fd as usize)
+            .and_then(Option::as_mut)
+            .ok_or(Errno::Badf)
     }
 
     /// Removes and returns `fd`.
     pub fn remove(&mut self, fd: u32) -> Result<Descriptor, Errno> {
-        let d = self.slots.get_mut(fd as usize).and_then(Option::take).ok_or(Errno::Badf)?;
-        self.free.push(Reverse(fd));
-        // Trailing free slots can go, keeping `insert` compact.
-        while matches!(self.slots.last(), Some(None)) {
-            self.slots.pop();
-        }
+        let d = self
+            .slots
+            .get_mut(fd as usize)
+            .and_then(Option::take)
+            .ok_or(Errno::Badf)?;
+        self.free.push(fd);
         Ok(d)
     }
 
@@ -186,7 +231,10 @@ impl FdTable {
 
     /// Every open descriptor with its number.
     pub fn iter(&self) -> impl Iterator<Item = (u32, &Descriptor)> {
-        self.slots.iter().enumerate().filter_map(|(i, d)| d.as_ref().map(|d| (i as u32, d)))
+        self.slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| d.as_ref().map(|d| (i as u32, d)))
     }
 }
 
@@ -195,15 +243,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fds_are_reused_lowest_first() {
+    fn closed_fds_are_reused_highest_first() {
         let mut t = FdTable::new();
-        for s in [Stdio::Stdin, Stdio::Stdout, Stdio::Stderr, Stdio::Stdout, Stdio::Stdout, Stdio::Stdout] {
+        for s in [
+            Stdio::Stdin,
+            Stdio::Stdout,
+            Stdio::Stderr,
+            Stdio::Stdout,
+            Stdio::Stdout,
+            Stdio::Stdout,
+        ] {
             t.insert(Descriptor::stdio(s)).unwrap();
         }
-        t.remove(4).unwrap();
         t.remove(3).unwrap();
-        assert_eq!(t.insert(Descriptor::stdio(Stdio::Stdout)), Ok(3));
+        t.remove(4).unwrap();
         assert_eq!(t.insert(Descriptor::stdio(Stdio::Stdout)), Ok(4));
+        assert_eq!(t.insert(Descriptor::stdio(Stdio::Stdout)), Ok(3));
         assert_eq!(t.insert(Descriptor::stdio(Stdio::Stdout)), Ok(6));
     }
 
@@ -215,6 +270,12 @@ mod tests {
         assert_eq!(t.renumber(0, 7).unwrap_err(), Errno::Badf);
         assert!(t.renumber(1, 0).unwrap().is_some());
         assert!(t.get(1).is_err());
-        assert!(matches!(t.get(0), Ok(Descriptor::Stdio { stream: Stdio::Stdout, .. })));
+        assert!(matches!(
+            t.get(0),
+            Ok(Descriptor::Stdio {
+                stream: Stdio::Stdout,
+                ..
+            })
+        ));
     }
 }

@@ -62,9 +62,17 @@ impl Case {
 pub fn tree_from_case(v: &Value) -> Tree {
     match v {
         Value::String(s) => Tree::File(s.clone().into_bytes()),
-        Value::Object(o) if o.contains_key("b64") => Tree::File(B64.decode(o["b64"].as_str().unwrap()).unwrap()),
-        Value::Object(o) if o.contains_key("symlink") => Tree::Symlink(o["symlink"].as_str().unwrap().into()),
-        Value::Object(o) => Tree::Dir(o.iter().map(|(k, v)| (k.clone(), tree_from_case(v))).collect()),
+        Value::Object(o) if o.contains_key("b64") => {
+            Tree::File(B64.decode(o["b64"].as_str().unwrap()).unwrap())
+        }
+        Value::Object(o) if o.contains_key("symlink") => {
+            Tree::Symlink(o["symlink"].as_str().unwrap().into())
+        }
+        Value::Object(o) => Tree::Dir(
+            o.iter()
+                .map(|(k, v)| (k.clone(), tree_from_case(v)))
+                .collect(),
+        ),
         other => panic!("not a tree: {other}"),
     }
 }
@@ -74,7 +82,9 @@ pub fn tree_to_json(t: &Tree) -> Value {
     match t {
         Tree::File(d) => json!({ "file": B64.encode(d) }),
         Tree::Symlink(s) => json!({ "symlink": s }),
-        Tree::Dir(e) => json!({ "dir": e.iter().map(|(k, v)| (k.clone(), tree_to_json(v))).collect::<BTreeMap<_, _>>() }),
+        Tree::Dir(e) => {
+            json!({ "dir": e.iter().map(|(k, v)| (k.clone(), tree_to_json(v))).collect::<BTreeMap<_, _>>() })
+        }
     }
 }
 
@@ -101,33 +111,65 @@ struct Expected {
     deviation: Option<String>,
 }
 
-fn show(bytes: &[u8]) -> String {
-    format!("{:?}", String::from_utf8_lossy(bytes))
+/// The lines that differ, each as wasmtime's and ours (fixtures print one
+/// labelled result per line, so this reads as a list of mismatches).
+fn line_diff(want: &[u8], have: &[u8]) -> String {
+    let (want, have) = (String::from_utf8_lossy(want), String::from_utf8_lossy(have));
+    let (w, h): (Vec<&str>, Vec<&str>) = (want.split('\n').collect(), have.split('\n').collect());
+    let mut out = String::new();
+    for i in 0..w.len().max(h.len()) {
+        let (a, b) = (w.get(i).copied(), h.get(i).copied());
+        if a != b {
+            out += &format!(
+                "\n  line {}:\n    wasmtime     {:?}\n    browser-wasi {:?}",
+                i + 1,
+                a.unwrap_or("<none>"),
+                b.unwrap_or("<none>")
+            );
+        }
+    }
+    out
 }
 
 /// Compares a run with wasmtime's recorded result; `Err` describes every
 /// difference.
 pub fn compare(expected_json: &str, got: &Outcome) -> Result<(), String> {
-    let exp: Expected = serde_json::from_str(expected_json).map_err(|e| format!("expected file: {e}"))?;
+    let exp: Expected =
+        serde_json::from_str(expected_json).map_err(|e| format!("expected file: {e}"))?;
     let mut diffs = Vec::new();
     if exp.trap != got.trap.is_some() || (!exp.trap && exp.exit != got.exit) {
         diffs.push(format!(
             "termination: wasmtime {} / browser-wasi {}",
-            if exp.trap { "trap".into() } else { format!("exit {:?}", exp.exit) },
+            if exp.trap {
+                "trap".into()
+            } else {
+                format!("exit {:?}", exp.exit)
+            },
             match &got.trap {
                 Some(m) => format!("trap ({m})"),
                 None => format!("exit {:?}", got.exit),
             }
         ));
     }
-    for (stream, want, have) in [("stdout", &exp.stdout, &got.stdout), ("stderr", &exp.stderr, &got.stderr)] {
+    for (stream, want, have) in [
+        ("stdout", &exp.stdout, &got.stdout),
+        ("stderr", &exp.stderr, &got.stderr),
+    ] {
         let want = B64.decode(want).map_err(|e| e.to_string())?;
         if &want != have {
-            diffs.push(format!("{stream}:\n  wasmtime     {}\n  browser-wasi {}", show(&want), show(have)));
+            diffs.push(format!("{stream} differs:{}", line_diff(&want, have)));
         }
     }
-    let want_fs: Vec<(String, Value)> = exp.fs.into_iter().map(|(p, t)| (p, json!({ "dir": t }))).collect();
-    let have_fs: Vec<(String, Value)> = got.fs.iter().map(|(p, t)| (p.clone(), tree_to_json(t))).collect();
+    let want_fs: Vec<(String, Value)> = exp
+        .fs
+        .into_iter()
+        .map(|(p, t)| (p, json!({ "dir": t })))
+        .collect();
+    let have_fs: Vec<(String, Value)> = got
+        .fs
+        .iter()
+        .map(|(p, t)| (p.clone(), tree_to_json(t)))
+        .collect();
     if want_fs != have_fs {
         diffs.push(format!(
             "filesystem:\n  wasmtime     {}\n  browser-wasi {}",
@@ -138,7 +180,10 @@ pub fn compare(expected_json: &str, got: &Outcome) -> Result<(), String> {
     if diffs.is_empty() {
         Ok(())
     } else {
-        let note = exp.deviation.map(|d| format!("\n(deliberate deviation from wasmtime: {d})")).unwrap_or_default();
+        let note = exp
+            .deviation
+            .map(|d| format!("\n(deliberate deviation from wasmtime: {d})"))
+            .unwrap_or_default();
         Err(diffs.join("\n") + &note)
     }
 }

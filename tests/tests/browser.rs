@@ -15,7 +15,9 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 async fn run_case(name: &str, wasm: &[u8], case: &str, expected: &str) {
     let case = Case::parse(case);
-    let out = browser::run(wasm, &case.config(name)).await.unwrap_or_else(|e| panic!("{name}: {e}"));
+    let out = browser::run(wasm, &case.config(name))
+        .await
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
     let got = Outcome {
         exit: out.exit_code(),
         trap: match out.termination {
@@ -35,7 +37,13 @@ macro_rules! case {
     ($name:ident, $wasm:expr, $case:expr, $expected:expr) => {
         #[wasm_bindgen_test]
         async fn $name() {
-            run_case(stringify!($name), include_bytes!($wasm), include_str!($case), include_str!($expected)).await;
+            run_case(
+                stringify!($name),
+                include_bytes!($wasm),
+                include_str!($case),
+                include_str!($expected),
+            )
+            .await;
         }
     };
 }
@@ -48,15 +56,22 @@ fn wat(src: &str) -> Vec<u8> {
 
 #[wasm_bindgen_test]
 async fn component_is_refused_with_a_clear_error() {
-    let err = browser::run(&wat("(component)"), &WasiConfig::new()).await.unwrap_err();
+    let err = browser::run(&wat("(component)"), &WasiConfig::new())
+        .await
+        .unwrap_err();
     assert_eq!(err, RunError::Module(ModuleError::Component));
     assert!(err.to_string().contains("wasip2"), "{err}");
 }
 
 #[wasm_bindgen_test]
 async fn garbage_is_refused_naming_its_first_bytes() {
-    let err = browser::run(b"#!/bin/sh\necho hi\n", &WasiConfig::new()).await.unwrap_err();
-    assert!(err.to_string().contains("not a WebAssembly module"), "{err}");
+    let err = browser::run(b"#!/bin/sh\necho hi\n", &WasiConfig::new())
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("not a WebAssembly module"),
+        "{err}"
+    );
     assert!(err.to_string().contains("23 21 2f 62"), "{err}");
 }
 
@@ -67,16 +82,28 @@ async fn unknown_imports_are_named_before_instantiation() {
         (import "wasi_snapshot_preview1" "path_frob" (func))
         (import "env" "js_callback" (func))
         (memory (export "memory") 1) (func (export "_start")))"#);
-    let err = browser::run(&m, &WasiConfig::new()).await.unwrap_err().to_string();
-    assert!(err.contains("wasi_snapshot_preview1.path_frob") && err.contains("env.js_callback"), "{err}");
+    let err = browser::run(&m, &WasiConfig::new())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("wasi_snapshot_preview1.path_frob") && err.contains("env.js_callback"),
+        "{err}"
+    );
     assert!(!err.contains("fd_write"), "{err}");
 }
 
 #[wasm_bindgen_test]
 async fn trap_in_start_function_is_a_trap() {
-    let m = wat(r#"(module (memory (export "memory") 1) (func $boom unreachable) (start $boom) (func (export "_start")))"#);
+    let m = wat(
+        r#"(module (memory (export "memory") 1) (func $boom unreachable) (start $boom) (func (export "_start")))"#,
+    );
     let out = browser::run(&m, &WasiConfig::new()).await.unwrap();
-    assert!(matches!(out.termination, Termination::Trap(ref m) if m.contains("RuntimeError")), "{:?}", out.termination);
+    assert!(
+        matches!(out.termination, Termination::Trap(ref m) if m.contains("RuntimeError")),
+        "{:?}",
+        out.termination
+    );
 }
 
 #[wasm_bindgen_test]
@@ -85,16 +112,37 @@ async fn every_import_exists_and_answers_with_an_errno() {
     // ones on stdout gives ENOTSOCK instead of a thrown exception.
     let mut imports = String::new();
     for sig in browser_wasi::syscalls::SIGNATURES {
-        let params: Vec<&str> = sig.params.iter().map(|p| if *p == browser_wasi::syscalls::ValType::I64 { "i64" } else { "i32" }).collect();
-        let result = if sig.returns_errno { "(result i32)" } else { "" };
-        imports += &format!(r#"(import "wasi_snapshot_preview1" "{0}" (func ${0} (param {1}) {2}))"#, sig.name, params.join(" "), result);
+        let params: Vec<&str> = sig
+            .params
+            .iter()
+            .map(|p| {
+                if *p == browser_wasi::syscalls::ValType::I64 {
+                    "i64"
+                } else {
+                    "i32"
+                }
+            })
+            .collect();
+        let result = if sig.returns_errno {
+            "(result i32)"
+        } else {
+            ""
+        };
+        imports += &format!(
+            r#"(import "wasi_snapshot_preview1" "{0}" (func ${0} (param {1}) {2}))"#,
+            sig.name,
+            params.join(" "),
+            result
+        );
     }
-    let m = wat(&format!(r#"(module {imports}
+    let m = wat(&format!(
+        r#"(module {imports}
         (memory (export "memory") 1)
         (func (export "_start")
           (call $proc_exit (i32.add
             (i32.mul (call $sock_shutdown (i32.const 1) (i32.const 0)) (i32.const 100))
-            (call $sock_shutdown (i32.const 99) (i32.const 0))))))"#));
+            (call $sock_shutdown (i32.const 99) (i32.const 0))))))"#
+    ));
     let out = browser::run(&m, &WasiConfig::new()).await.unwrap();
     assert_eq!(out.exit_code(), Some(57 * 100 + 8)); // ENOTSOCK, then EBADF
 }
@@ -113,14 +161,27 @@ async fn js_api_runs_with_preopens_and_streams_output() {
     let push = js_sys::Function::new_with_args("c", "this.push(c)").bind0(&chunks);
     Reflect::set(&opts, &"onStdout".into(), &push).unwrap();
 
-    let wasm = Uint8Array::from(&include_bytes!("../../target/guests/wasm32-wasip1/release/hello.wasm")[..]);
-    let result = browser::js::run_wasi(wasm.into(), opts.into()).await.map_err(|e| format!("{e:?}")).unwrap();
+    let wasm = Uint8Array::from(
+        &include_bytes!("../../target/guests/wasm32-wasip1/release/hello.wasm")[..],
+    );
+    let result = browser::js::run_wasi(wasm.into(), opts.into())
+        .await
+        .map_err(|e| format!("{e:?}"))
+        .unwrap();
     assert_eq!(result.exit_code(), Some(3));
     let stdout = String::from_utf8(result.stdout().to_vec()).unwrap();
     assert!(stdout.starts_with("args: [\"hello\", \"x\"]\n"), "{stdout}");
-    assert!(chunks.length() >= 2, "stdout was not streamed: {} chunks", chunks.length());
+    assert!(
+        chunks.length() >= 2,
+        "stdout was not streamed: {} chunks",
+        chunks.length()
+    );
     let files = result.preopens();
-    let out = Reflect::get(&Reflect::get(&files, &"/data".into()).unwrap(), &"output.txt".into()).unwrap();
+    let out = Reflect::get(
+        &Reflect::get(&files, &"/data".into()).unwrap(),
+        &"output.txt".into(),
+    )
+    .unwrap();
     let out: Uint8Array = out.dyn_into().unwrap();
     assert_eq!(out.to_vec(), b"8 bytes, 2 lines\n");
 }
@@ -128,7 +189,10 @@ async fn js_api_runs_with_preopens_and_streams_output() {
 #[wasm_bindgen_test]
 async fn js_api_rejects_a_component_with_a_named_error() {
     let wasm = Uint8Array::from(&wat("(component)")[..]);
-    let err = browser::js::run_wasi(wasm.into(), JsValue::UNDEFINED).await.err().unwrap();
+    let err = browser::js::run_wasi(wasm.into(), JsValue::UNDEFINED)
+        .await
+        .err()
+        .unwrap();
     let err: js_sys::Error = err.dyn_into().unwrap();
     assert_eq!(err.name(), "ModuleError");
     assert!(String::from(err.message()).contains("component"));
@@ -143,5 +207,8 @@ async fn rust_api_returns_the_preopen_after_the_run() {
         .preopen("/data", Tree::dir().with("input.txt", Tree::file("abc")));
     let out = browser::run(wasm, &config).await.unwrap();
     assert_eq!(out.exit_code(), Some(3));
-    assert_eq!(out.preopens[0].1.get("output.txt"), Some(&Tree::file("3 bytes, 1 lines\n")));
+    assert_eq!(
+        out.preopens[0].1.get("output.txt"),
+        Some(&Tree::file("3 bytes, 1 lines\n"))
+    );
 }

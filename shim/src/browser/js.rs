@@ -96,11 +96,16 @@ pub async fn run_wasi(module: JsValue, options: JsValue) -> Result<RunResult, Js
     let (config, opts) = parse_options(&options).map_err(|m| error("ConfigError", &m))?;
     let result = if let Some(m) = module.dyn_ref::<WebAssembly::Module>() {
         super::run_compiled(m, &config, opts).await
-    } else if module.is_instance_of::<Uint8Array>() || module.is_instance_of::<js_sys::ArrayBuffer>() {
+    } else if module.is_instance_of::<Uint8Array>()
+        || module.is_instance_of::<js_sys::ArrayBuffer>()
+    {
         let bytes = Uint8Array::new(&module).to_vec();
         super::run_with(&bytes, &config, opts).await
     } else {
-        return Err(error("TypeError", "module must be a Uint8Array, an ArrayBuffer or a WebAssembly.Module"));
+        return Err(error(
+            "TypeError",
+            "module must be a Uint8Array, an ArrayBuffer or a WebAssembly.Module",
+        ));
     };
     result.map(|inner| RunResult { inner }).map_err(|e| {
         let name = match e {
@@ -133,7 +138,9 @@ fn get(obj: &JsValue, key: &str) -> Option<JsValue> {
     if obj.is_undefined() || obj.is_null() {
         return None;
     }
-    Reflect::get(obj, &key.into()).ok().filter(|v| !v.is_undefined() && !v.is_null())
+    Reflect::get(obj, &key.into())
+        .ok()
+        .filter(|v| !v.is_undefined() && !v.is_null())
 }
 
 fn bytes_or_text(v: &JsValue, what: &str) -> Result<Vec<u8>, String> {
@@ -149,43 +156,73 @@ fn bytes_or_text(v: &JsValue, what: &str) -> Result<Vec<u8>, String> {
 fn parse_options(o: &JsValue) -> Result<(WasiConfig, RunOptions), String> {
     let mut config = WasiConfig::new();
     if let Some(args) = get(o, "args") {
-        let args: Array = args.dyn_into().map_err(|_| "args must be an array of strings")?;
+        let args: Array = args
+            .dyn_into()
+            .map_err(|_| "args must be an array of strings")?;
         for a in args.iter() {
-            config.args.push(a.as_string().ok_or("args must be an array of strings")?);
+            config
+                .args
+                .push(a.as_string().ok_or("args must be an array of strings")?);
         }
     }
     if let Some(env) = get(o, "env") {
-        for entry in Object::entries(env.dyn_ref::<Object>().ok_or("env must be an object")?).iter() {
+        for entry in Object::entries(env.dyn_ref::<Object>().ok_or("env must be an object")?).iter()
+        {
             let entry: Array = entry.unchecked_into();
-            let value = entry.get(1).as_string().ok_or("env values must be strings")?;
-            config.env.push((entry.get(0).as_string().unwrap_or_default(), value));
+            let value = entry
+                .get(1)
+                .as_string()
+                .ok_or("env values must be strings")?;
+            config
+                .env
+                .push((entry.get(0).as_string().unwrap_or_default(), value));
         }
     }
     if let Some(stdin) = get(o, "stdin") {
         config.stdin = bytes_or_text(&stdin, "stdin")?;
     }
     let readonly: Vec<String> = match get(o, "readonly") {
-        Some(r) => r.dyn_into::<Array>().map_err(|_| "readonly must be an array")?.iter().filter_map(|v| v.as_string()).collect(),
+        Some(r) => r
+            .dyn_into::<Array>()
+            .map_err(|_| "readonly must be an array")?
+            .iter()
+            .filter_map(|v| v.as_string())
+            .collect(),
         None => Vec::new(),
     };
     if let Some(pre) = get(o, "preopens") {
-        for entry in Object::entries(pre.dyn_ref::<Object>().ok_or("preopens must be an object")?).iter() {
+        for entry in Object::entries(
+            pre.dyn_ref::<Object>()
+                .ok_or("preopens must be an object")?,
+        )
+        .iter()
+        {
             let entry: Array = entry.unchecked_into();
             let path = entry.get(0).as_string().unwrap_or_default();
             let tree = tree_from_js(&entry.get(1), &path)?;
             if !matches!(tree, Tree::Dir(_)) {
                 return Err(format!("preopen {path} must be a directory object"));
             }
-            config.preopens.push(Preopen { readonly: readonly.contains(&path), guest_path: path, tree });
+            config.preopens.push(Preopen {
+                readonly: readonly.contains(&path),
+                guest_path: path,
+                tree,
+            });
         }
     }
     let sink = |k: &str| -> Result<Option<Box<dyn OutputSink>>, String> {
         match get(o, k) {
-            Some(f) => Ok(Some(Box::new(JsSink(f.dyn_into().map_err(|_| format!("{k} must be a function"))?)))),
+            Some(f) => Ok(Some(Box::new(JsSink(
+                f.dyn_into()
+                    .map_err(|_| format!("{k} must be a function"))?,
+            )))),
             None => Ok(None),
         }
     };
-    let opts = RunOptions { on_stdout: sink("onStdout")?, on_stderr: sink("onStderr")? };
+    let opts = RunOptions {
+        on_stdout: sink("onStdout")?,
+        on_stderr: sink("onStderr")?,
+    };
     Ok((config, opts))
 }
 
@@ -195,10 +232,15 @@ fn tree_from_js(v: &JsValue, path: &str) -> Result<Tree, String> {
     if v.is_null() || v.is_undefined() {
         return Ok(Tree::dir());
     }
-    if v.as_string().is_some() || v.is_instance_of::<Uint8Array>() || v.is_instance_of::<js_sys::ArrayBuffer>() {
+    if v.as_string().is_some()
+        || v.is_instance_of::<Uint8Array>()
+        || v.is_instance_of::<js_sys::ArrayBuffer>()
+    {
         return Ok(Tree::File(bytes_or_text(v, path)?));
     }
-    let obj = v.dyn_ref::<Object>().ok_or_else(|| format!("{path}: not a file or directory"))?;
+    let obj = v
+        .dyn_ref::<Object>()
+        .ok_or_else(|| format!("{path}: not a file or directory"))?;
     if let Some(target) = get(v, "symlink").and_then(|t| t.as_string()) {
         return Ok(Tree::Symlink(target));
     }

@@ -75,7 +75,9 @@ impl fmt::Display for RunError {
             RunError::Module(e) => e.fmt(f),
             RunError::Config(e) => write!(f, "invalid configuration: {e}"),
             RunError::Compile(m) => write!(f, "the browser could not compile the module: {m}"),
-            RunError::Instantiate(m) => write!(f, "the browser could not instantiate the module: {m}"),
+            RunError::Instantiate(m) => {
+                write!(f, "the browser could not instantiate the module: {m}")
+            }
         }
     }
 }
@@ -103,7 +105,11 @@ pub async fn run(module_bytes: &[u8], config: &WasiConfig) -> Result<RunOutput, 
 }
 
 /// [`run`] with streaming hooks.
-pub async fn run_with(module_bytes: &[u8], config: &WasiConfig, options: RunOptions) -> Result<RunOutput, RunError> {
+pub async fn run_with(
+    module_bytes: &[u8],
+    config: &WasiConfig,
+    options: RunOptions,
+) -> Result<RunOutput, RunError> {
     module::inspect(module_bytes)?.check_runnable()?;
     let compiled = JsFuture::from(WebAssembly::compile(&Uint8Array::from(module_bytes).into()))
         .await
@@ -124,9 +130,14 @@ pub async fn run_compiled(
     let mut ctx = WasiCtx::new(config, Box::new(BrowserHost)).map_err(RunError::Config)?;
     ctx.stdout.listener = options.on_stdout;
     ctx.stderr.listener = options.on_stderr;
-    let state = Rc::new(RefCell::new(State { ctx, mem: JsMemory::none(), exit: None }));
+    let state = Rc::new(RefCell::new(State {
+        ctx,
+        mem: JsMemory::none(),
+        exit: None,
+    }));
 
-    let (imports, dispatchers) = import_object(&state).map_err(|e| RunError::Instantiate(error_message(&e)))?;
+    let (imports, dispatchers) =
+        import_object(&state).map_err(|e| RunError::Instantiate(error_message(&e)))?;
     let result = JsFuture::from(WebAssembly::instantiate_module(compiled, &imports)).await;
     let termination = match result {
         Err(e) => {
@@ -144,7 +155,8 @@ pub async fn run_compiled(
             termination
         }
     };
-    let state = Rc::try_unwrap(state).map_err(|_| RunError::Instantiate("the run is still referenced".into()))?;
+    let state = Rc::try_unwrap(state)
+        .map_err(|_| RunError::Instantiate("the run is still referenced".into()))?;
     let mut ctx = state.into_inner().ctx;
     Ok(RunOutput {
         termination,
@@ -163,9 +175,12 @@ fn start(state: &Rc<RefCell<State>>, instance: &WebAssembly::Instance) -> Termin
             state.borrow_mut().mem = JsMemory::new(mem);
         }
     }
-    let entry = ["_start", "_initialize"]
-        .iter()
-        .find_map(|name| Reflect::get(&exports, &(*name).into()).ok()?.dyn_into::<Function>().ok());
+    let entry = ["_start", "_initialize"].iter().find_map(|name| {
+        Reflect::get(&exports, &(*name).into())
+            .ok()?
+            .dyn_into::<Function>()
+            .ok()
+    });
     let Some(entry) = entry else {
         return Termination::Trap("the module exports no `_start`".into());
     };
@@ -182,10 +197,19 @@ fn start(state: &Rc<RefCell<State>>, instance: &WebAssembly::Instance) -> Termin
 fn check_import_names(compiled: &WebAssembly::Module) -> Result<(), RunError> {
     let mut missing = Vec::new();
     for desc in WebAssembly::Module::imports(compiled).iter() {
-        let get = |k: &str| Reflect::get(&desc, &k.into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+        let get = |k: &str| {
+            Reflect::get(&desc, &k.into())
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default()
+        };
         let (module, name, kind) = (get("module"), get("name"), get("kind"));
-        let flavor = syscalls::MODULES.iter().find(|m| m.0 == module).map(|m| m.1);
-        let ok = kind == "function" && flavor.is_some_and(|f| syscalls::signature(f, &name).is_some());
+        let flavor = syscalls::MODULES
+            .iter()
+            .find(|m| m.0 == module)
+            .map(|m| m.1);
+        let ok =
+            kind == "function" && flavor.is_some_and(|f| syscalls::signature(f, &name).is_some());
         if !ok {
             missing.push(format!("{module}.{name}"));
         }
@@ -236,7 +260,11 @@ impl Dispatch {
         };
         let State { ctx, mem, exit } = &mut *st;
         mem.refresh();
-        let mut env = Env { ctx, mem, flavor: self.flavor };
+        let mut env = Env {
+            ctx,
+            mem,
+            flavor: self.flavor,
+        };
         match errno_of(f(&mut env)) {
             Ok(errno) => errno,
             Err(Stop::Exit(code)) => {
@@ -284,7 +312,11 @@ fn import_object(state: &Rc<RefCell<State>>) -> Result<(Object, Vec<JsValue>), J
     let imports = Object::new();
     let mut dispatchers = Vec::new();
     for (module, flavor) in syscalls::MODULES {
-        let obj: JsValue = Dispatch { state: state.clone(), flavor }.into();
+        let obj: JsValue = Dispatch {
+            state: state.clone(),
+            flavor,
+        }
+        .into();
         let ns = Object::new();
         for name in syscall_names() {
             if syscalls::signature(flavor, name).is_none() {

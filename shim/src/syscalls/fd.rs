@@ -17,13 +17,43 @@ fn iovecs(e: &Env, ptr: u32, count: u32) -> Result<(Vec<Iovec>, u32), Errno> {
     Ok((iovs, total))
 }
 
-/// The open regular file behind `fd`. Directories give `EISDIR`, streams
-/// and closed descriptors `EBADF`.
-fn file_mut<'a>(e: &'a mut Env, fd: u32) -> Result<&'a mut OpenFile, Errno> {
+/// What a call does with a file, deciding the errno for other kinds of
+/// descriptor (wasmtime's answers): a stream gives `ESPIPE` for the
+/// positioned or seeking form of its own direction and `EBADF` otherwise; a
+/// directory gives `EBADF`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FileOp {
+    /// `fd_pread`: needs a file open for reading.
+    Pread,
+    /// `fd_pwrite`: needs a file open for writing.
+    Pwrite,
+    /// `fd_seek`, `fd_tell`.
+    Seek,
+    /// Everything else that only makes sense on a file.
+    Other,
+}
+
+/// The open regular file behind `fd`, for `op`.
+fn file_mut<'a>(e: &'a mut Env, fd: u32, op: FileOp) -> Result<&'a mut OpenFile, Errno> {
     match e.ctx.fds.get_mut(fd)? {
-        Descriptor::File(f) => Ok(f),
-        Descriptor::Dir(_) => Err(Errno::Isdir),
-        Descriptor::Stdio { .. } => Err(Errno::Badf),
+        Descriptor::File(f) => {
+            let allowed = match op {
+                FileOp::Pread => f.read && f.rights.base & rights::FD_READ != 0,
+                FileOp::Pwrite => f.write && f.rights.base & rights::FD_WRITE != 0,
+                FileOp::Seek | FileOp::Other => true,
+            };
+            if allowed {
+                Ok(f)
+            } else {
+                Err(Errno::Badf)
+            }
+        }
+        Descriptor::Dir(_) => Err(Errno::Badf),
+        Descriptor::Stdio { stream, .. } => match (op, *stream) {
+            (FileOp::Seek, _) | (FileOp::Pread, Stdio::Stdin) => Err(Errno::Spipe),
+            (FileOp::Pwrite, Stdio::Stdout | Stdio::Stderr) => Err(Errno::Spipe),
+            _ => Err(Errno::Badf),
+        },
     }
 }
 
@@ -46,7 +76,8 @@ fn data_mut(vfs: &mut Vfs, ino: Ino) -> Result<&mut Vec<u8>, Errno> {
 pub(crate) fn grow(data: &mut Vec<u8>, len: u64) -> Result<(), Errno> {
     let len = usize::try_from(len).map_err(|_| Errno::Fbig)?;
     if len > data.len() {
-        data.try_reserve(len - data.len()).map_err(|_| Errno::Nospc)?;
+        data.try_reserve(len - data.len())
+            .map_err(|_| Errno::Nospc)?;
         data.resize(len, 0);
     }
     Ok(())
@@ -119,17 +150,20 @@ fn read_stdin(e: &mut Env, iovs: &[Iovec], total: u32) -> Result<u32, Stop> {
 pub fn fd_read(e: &mut Env, fd: u32, iovs: u32, iovs_len: u32, nread: u32) -> SysResult {
     let (iovs, total) = iovecs(e, iovs, iovs_len)?;
     let n = match e.ctx.fds.get(fd)? {
-        Descriptor::Stdio { stream: Stdio::Stdin, rights, .. } => {
+        Descriptor::Stdio {
+            stream: Stdio::Stdin,
+            rights,
+            ..
+        } => {
             rights.require(rights::FD_READ).map_err(|_| Errno::Badf)?;
             read_stdin(e, &iovs, total)?
         }
-        Descriptor::Stdio { .. } => return Err(Errno::Badf.into()),
-        Descriptor::Dir(_) => return Err(Errno::Isdir.into()),
-        Descriptor::File(f) => {
-            f.rights.require(rights::FD_READ).map_err(|_| Errno::Badf)?;
+        Descriptor::Stdio { .. } | Descriptor::Dir(_) => return Err(Errno::Badf.into()),
+        Descriptor::File(_) => {
+            let f = file_mut(e, fd, FileOp::Pread)?;
             let (ino, pos) = (f.ino, f.pos);
             let n = read_at(e, ino, pos, &iovs)?;
-            file_mut(e, fd)?.pos = pos + u64::from(n);
+            file_mut(e, fd, FileOp::Other)?.pos = pos + u64::from(n);
             touch_atime(e, ino)?;
             n
         }
@@ -139,11 +173,16 @@ pub fn fd_read(e: &mut Env, fd: u32, iovs: u32, iovs_len: u32, nread: u32) -> Sy
 }
 
 /// `fd_pread`: reads at `offset` without moving the cursor.
-pub fn fd_pread(e: &mut Env, fd: u32, iovs: u32, iovs_len: u32, offset: u64, nread: u32) -> SysResult {
+pub fn fd_pread(
+    e: &mut Env,
+    fd: u32,
+    iovs: u32,
+    iovs_len: u32,
+    offset: u64,
+    nread: u32,
+) -> SysResult {
     let (iovs, _) = iovecs(e, iovs, iovs_len)?;
-    let f = file_mut(e, fd).map_err(|err| if err == Errno::Badf { Errno::Spipe } else { err })?;
-    f.rights.require(rights::FD_READ).map_err(|_| Errno::Badf)?;
-    let ino = f.ino;
+    let ino = file_mut(e, fd, FileOp::Pread)?.ino;
     let n = read_at(e, ino, offset, &iovs)?;
     touch_atime(e, ino)?;
     e.mem.write_u32(nread, n)?;
@@ -151,6 +190,7 @@ pub fn fd_pread(e: &mut Env, fd: u32, iovs: u32, iovs_len: u32, offset: u64, nre
 }
 
 /// `fd_write`. Stream output is copied once, straight into the capture.
+/// An `APPEND` descriptor writes at the end and leaves the cursor there.
 pub fn fd_write(e: &mut Env, fd: u32, iovs: u32, iovs_len: u32, nwritten: u32) -> SysResult {
     let (iovs, total) = iovecs(e, iovs, iovs_len)?;
     match e.ctx.fds.get(fd)? {
@@ -163,25 +203,41 @@ pub fn fd_write(e: &mut Env, fd: u32, iovs: u32, iovs_len: u32, nwritten: u32) -
             };
             out.write_from(&*e.mem, &iovs, total)?;
         }
-        Descriptor::Dir(_) => return Err(Errno::Isdir.into()),
-        Descriptor::File(f) => {
-            f.rights.require(rights::FD_WRITE).map_err(|_| Errno::Badf)?;
-            let (ino, append) = (f.ino, f.fdflags & fdflags::APPEND != 0);
-            let pos = if append { data(&e.ctx.vfs, ino)?.len() as u64 } else { f.pos };
+        Descriptor::Dir(_) => return Err(Errno::Badf.into()),
+        Descriptor::File(_) => {
+            let f = file_mut(e, fd, FileOp::Pwrite)?;
+            let (ino, append, pos) = (f.ino, f.fdflags & fdflags::APPEND != 0, f.pos);
+            let pos = if append {
+                data(&e.ctx.vfs, ino)?.len() as u64
+            } else {
+                pos
+            };
             let n = write_at(e, ino, pos, &iovs, total)?;
-            file_mut(e, fd)?.pos = pos + u64::from(n);
+            file_mut(e, fd, FileOp::Other)?.pos = pos + u64::from(n);
         }
     }
     e.mem.write_u32(nwritten, total)?;
     Ok(())
 }
 
-/// `fd_pwrite`: writes at `offset` without moving the cursor.
-pub fn fd_pwrite(e: &mut Env, fd: u32, iovs: u32, iovs_len: u32, offset: u64, nwritten: u32) -> SysResult {
+/// `fd_pwrite`: writes at `offset` without moving the cursor (at the end
+/// on an `APPEND` descriptor, as Linux and wasmtime do).
+pub fn fd_pwrite(
+    e: &mut Env,
+    fd: u32,
+    iovs: u32,
+    iovs_len: u32,
+    offset: u64,
+    nwritten: u32,
+) -> SysResult {
     let (iovs, total) = iovecs(e, iovs, iovs_len)?;
-    let f = file_mut(e, fd).map_err(|err| if err == Errno::Badf { Errno::Spipe } else { err })?;
-    f.rights.require(rights::FD_WRITE).map_err(|_| Errno::Badf)?;
-    let ino = f.ino;
+    let f = file_mut(e, fd, FileOp::Pwrite)?;
+    let (ino, append) = (f.ino, f.fdflags & fdflags::APPEND != 0);
+    let offset = if append {
+        data(&e.ctx.vfs, ino)?.len() as u64
+    } else {
+        offset
+    };
     let n = write_at(e, ino, offset, &iovs, total)?;
     e.mem.write_u32(nwritten, n)?;
     Ok(())
@@ -191,11 +247,8 @@ pub fn fd_pwrite(e: &mut Env, fd: u32, iovs: u32, iovs_len: u32, offset: u64, nw
 pub fn fd_seek(e: &mut Env, fd: u32, offset: u64, whence: u32, newoffset: u32) -> SysResult {
     let whence = u8::try_from(whence).map_err(|_| Errno::Inval)?;
     let whence = Whence::from_raw(whence, e.flavor)?;
-    let (ino, pos) = match e.ctx.fds.get(fd)? {
-        Descriptor::Stdio { .. } => return Err(Errno::Spipe.into()),
-        Descriptor::Dir(_) => return Err(Errno::Badf.into()),
-        Descriptor::File(f) => (f.ino, f.pos),
-    };
+    let f = file_mut(e, fd, FileOp::Seek)?;
+    let (ino, pos) = (f.ino, f.pos);
     let base = match whence {
         Whence::Set => 0,
         Whence::Cur => pos,
@@ -206,18 +259,14 @@ pub fn fd_seek(e: &mut Env, fd: u32, offset: u64, whence: u32, newoffset: u32) -
         .and_then(|b| b.checked_add(offset as i64))
         .filter(|&p| p >= 0)
         .ok_or(Errno::Inval)? as u64;
-    file_mut(e, fd)?.pos = new;
+    file_mut(e, fd, FileOp::Seek)?.pos = new;
     e.mem.write_u64(newoffset, new)?;
     Ok(())
 }
 
 /// `fd_tell`.
 pub fn fd_tell(e: &mut Env, fd: u32, offset: u32) -> SysResult {
-    let pos = match e.ctx.fds.get(fd)? {
-        Descriptor::Stdio { .. } => return Err(Errno::Spipe.into()),
-        Descriptor::Dir(_) => return Err(Errno::Badf.into()),
-        Descriptor::File(f) => f.pos,
-    };
+    let pos = file_mut(e, fd, FileOp::Seek)?.pos;
     e.mem.write_u64(offset, pos)?;
     Ok(())
 }
@@ -255,28 +304,23 @@ pub fn fd_fdstat_get(e: &mut Env, fd: u32, stat: u32) -> SysResult {
     Ok(())
 }
 
-/// `fd_fdstat_set_flags`: only `APPEND` and `NONBLOCK` can change after
-/// opening; the synchronous-I/O flags are refused with `ENOTSUP`.
+/// `fd_fdstat_set_flags`: only a file's `APPEND` and `NONBLOCK` can
+/// change after opening; the synchronous-I/O flags are `EINVAL`, and
+/// streams and directories `EBADF` (wasmtime's answers).
 pub fn fd_fdstat_set_flags(e: &mut Env, fd: u32, flags: u32) -> SysResult {
     let flags = u16::try_from(flags).map_err(|_| Errno::Inval)?;
-    if flags & !fdflags::ALL != 0 {
+    let f = file_mut(e, fd, FileOp::Other)?;
+    if flags & !(fdflags::APPEND | fdflags::NONBLOCK) != 0 {
         return Err(Errno::Inval.into());
     }
-    if flags & (fdflags::DSYNC | fdflags::RSYNC | fdflags::SYNC) != 0 {
-        return Err(Errno::Notsup.into());
-    }
-    match e.ctx.fds.get_mut(fd)? {
-        Descriptor::File(f) => {
-            f.rights.require(rights::FD_FDSTAT_SET_FLAGS)?;
-            f.fdflags = flags;
-        }
-        Descriptor::Stdio { fdflags, .. } => *fdflags = flags & fdflags::NONBLOCK,
-        Descriptor::Dir(d) => d.fdflags = flags & fdflags::NONBLOCK,
-    }
+    f.rights.require(rights::FD_FDSTAT_SET_FLAGS)?;
+    f.fdflags = flags;
     Ok(())
 }
 
-/// `fd_fdstat_set_rights`: rights can only be narrowed.
+/// `fd_fdstat_set_rights`: rights can only be narrowed, and a descriptor
+/// then refuses what it lost. (wasmtime returns `ENOTSUP` here; narrowing
+/// is what the preview1 specification describes.)
 pub fn fd_fdstat_set_rights(e: &mut Env, fd: u32, base: u64, inheriting: u64) -> SysResult {
     let r = e.ctx.fds.get_mut(fd)?.rights_mut();
     if base & !r.base != 0 || inheriting & !r.inheriting != 0 {
@@ -287,23 +331,33 @@ pub fn fd_fdstat_set_rights(e: &mut Env, fd: u32, base: u64, inheriting: u64) ->
     Ok(())
 }
 
-/// `fd_filestat_get`. Standard streams report a character device.
+/// `fd_filestat_get`. Standard streams report an `UNKNOWN` file type.
 pub fn fd_filestat_get(e: &mut Env, fd: u32, buf: u32) -> SysResult {
     let st = match e.ctx.fds.get(fd)? {
-        Descriptor::Stdio { .. } => Filestat { filetype: Filetype::CharacterDevice as u8, ..Default::default() },
+        Descriptor::Stdio { .. } => Filestat {
+            filetype: Filetype::Unknown as u8,
+            ..Default::default()
+        },
         d => {
             d.rights().require(rights::FD_FILESTAT_GET)?;
             e.ctx.vfs.stat(d.ino().ok_or(Errno::Badf)?)?
         }
     };
-    e.mem.write(buf, &st.encode(e.flavor)[..Filestat::size_of(e.flavor)])?;
+    e.mem
+        .write(buf, &st.encode(e.flavor)[..Filestat::size_of(e.flavor)])?;
     Ok(())
 }
 
-/// `fd_filestat_set_size`: truncates or zero-extends.
+/// The largest file size: offsets are signed 64-bit in POSIX.
+const MAX_SIZE: u64 = i64::MAX as u64;
+
+/// `fd_filestat_set_size`: truncates or zero-extends a file open for
+/// writing (`EINVAL` otherwise, as `ftruncate` says).
 pub fn fd_filestat_set_size(e: &mut Env, fd: u32, size: u64) -> SysResult {
-    let f = file_mut(e, fd).map_err(|err| if err == Errno::Isdir { Errno::Badf } else { err })?;
-    f.rights.require(rights::FD_FILESTAT_SET_SIZE).map_err(|_| Errno::Badf)?;
+    let f = file_mut(e, fd, FileOp::Other)?;
+    if !f.write || f.rights.base & rights::FD_FILESTAT_SET_SIZE == 0 || size > MAX_SIZE {
+        return Err(Errno::Inval.into());
+    }
     let ino = f.ino;
     set_size(e, ino, size)
 }
@@ -348,45 +402,53 @@ pub(crate) fn set_times(e: &mut Env, ino: Ino, atim: u64, mtim: u64, flags: u32)
     Ok(())
 }
 
-/// `fd_filestat_set_times`.
-pub fn fd_filestat_set_times(e: &mut Env, fd: u32, atim: u64, mtim: u64, fst_flags: u32) -> SysResult {
-    let d = e.ctx.fds.get(fd)?;
-    d.rights().require(rights::FD_FILESTAT_SET_TIMES).map_err(|_| Errno::Badf)?;
-    let ino = d.ino().ok_or(Errno::Badf)?;
+/// `fd_filestat_set_times` on a file or directory.
+pub fn fd_filestat_set_times(
+    e: &mut Env,
+    fd: u32,
+    atim: u64,
+    mtim: u64,
+    fst_flags: u32,
+) -> SysResult {
+    let (ino, mutable) = match e.ctx.fds.get(fd)? {
+        Descriptor::Stdio { .. } => return Err(Errno::Badf.into()),
+        Descriptor::File(f) => (f.ino, f.mutable),
+        Descriptor::Dir(d) => (d.ino, d.mutable),
+    };
+    e.ctx
+        .fds
+        .get(fd)?
+        .rights()
+        .require(rights::FD_FILESTAT_SET_TIMES)?;
+    if !mutable {
+        return Err(Errno::Perm.into());
+    }
     set_times(e, ino, atim, mtim, fst_flags)
 }
 
 /// `fd_advise`: validated, then ignored (memory has no access pattern).
-pub fn fd_advise(e: &mut Env, fd: u32, offset: u64, len: u64, advice: u32) -> SysResult {
-    let f = file_mut(e, fd).map_err(|err| if err == Errno::Isdir { Errno::Badf } else { err })?;
-    f.rights.require(rights::FD_ADVISE)?;
-    if advice > u32::from(ADVICE_MAX) || offset.checked_add(len).is_none() {
+pub fn fd_advise(e: &mut Env, fd: u32, _offset: u64, _len: u64, advice: u32) -> SysResult {
+    file_mut(e, fd, FileOp::Other)?;
+    if advice > u32::from(ADVICE_MAX) {
         return Err(Errno::Inval.into());
     }
     Ok(())
 }
 
-/// `fd_allocate`: makes sure `offset + len` bytes exist.
-pub fn fd_allocate(e: &mut Env, fd: u32, offset: u64, len: u64) -> SysResult {
-    let f = file_mut(e, fd).map_err(|err| if err == Errno::Isdir { Errno::Badf } else { err })?;
-    f.rights.require(rights::FD_ALLOCATE).map_err(|_| Errno::Badf)?;
-    let ino = f.ino;
-    let end = offset.checked_add(len).ok_or(Errno::Fbig)?;
-    if end > data(&e.ctx.vfs, ino)?.len() as u64 {
-        set_size(e, ino, end)?;
-    }
+/// `fd_allocate`: wasmtime supports it on no file (`ENOTSUP`); neither do
+/// we, so programs see the same answer in both.
+pub fn fd_allocate(e: &mut Env, fd: u32, _offset: u64, _len: u64) -> SysResult {
+    file_mut(e, fd, FileOp::Other)?;
+    Err(Errno::Notsup.into())
+}
+
+/// `fd_sync`: memory is always in sync; only files can be synced.
+pub fn fd_sync(e: &mut Env, fd: u32) -> SysResult {
+    file_mut(e, fd, FileOp::Other)?;
     Ok(())
 }
 
-/// `fd_sync`: memory is always in sync.
-pub fn fd_sync(e: &mut Env, fd: u32) -> SysResult {
-    match e.ctx.fds.get(fd)? {
-        Descriptor::Stdio { .. } => Err(Errno::Inval.into()),
-        _ => Ok(()),
-    }
-}
-
-/// `fd_datasync`: memory is always in sync.
+/// `fd_datasync`: as `fd_sync`.
 pub fn fd_datasync(e: &mut Env, fd: u32) -> SysResult {
     fd_sync(e, fd)
 }
@@ -418,20 +480,32 @@ pub fn fd_prestat_dir_name(e: &mut Env, fd: u32, path: u32, path_len: u32) -> Sy
 /// `fd_readdir`: `.` and `..` first, then the entries in creation order.
 /// Cookies: 0 starts, 1 is after `.`, 2 after `..`, and an entry with
 /// sequence number `s` is followed by cookie `s + 3`.
-pub fn fd_readdir(e: &mut Env, fd: u32, buf: u32, buf_len: u32, cookie: u64, bufused: u32) -> SysResult {
+pub fn fd_readdir(
+    e: &mut Env,
+    fd: u32,
+    buf: u32,
+    buf_len: u32,
+    cookie: u64,
+    bufused: u32,
+) -> SysResult {
     let ino = match e.ctx.fds.get(fd)? {
         Descriptor::Dir(d) => {
             d.rights.require(rights::FD_READDIR)?;
             d.ino
         }
-        _ => return Err(Errno::Notdir.into()),
+        _ => return Err(Errno::Badf.into()),
     };
     e.mem.check(buf, u64::from(buf_len))?;
     let cap = buf_len as usize;
     let dir = e.ctx.vfs.dir(ino)?;
     let mut out: Vec<u8> = Vec::with_capacity(cap.min(1 << 16));
     let push = |out: &mut Vec<u8>, next: u64, ino: Ino, ty: Filetype, name: &str| -> bool {
-        let d = Dirent { next, ino, namlen: name.len() as u32, filetype: ty as u8 };
+        let d = Dirent {
+            next,
+            ino,
+            namlen: name.len() as u32,
+            filetype: ty as u8,
+        };
         out.extend_from_slice(&d.encode());
         out.extend_from_slice(name.as_bytes());
         out.len() < cap

@@ -4,27 +4,63 @@
 use super::fd::set_times;
 use super::{Env, SysResult};
 use crate::abi::{lookupflags, oflags, rights, Errno, Filestat};
-use crate::fd::{Descriptor, OpenDir, OpenFile, Rights};
+use crate::fd::{Descriptor, OpenDir, OpenFile, DIR_RIGHTS, FILE_READ_RIGHTS, FILE_RIGHTS};
 use crate::memory::GuestMemoryExt;
 use crate::vfs::{Directory, Ino, Lookup, Node};
 
-/// The directory inode behind `fd` and its rights, after checking that it
-/// holds `needed`. A non-directory is `ENOTDIR`.
-fn base_dir(e: &Env, fd: u32, needed: u64) -> Result<(Ino, Rights), Errno> {
+/// A directory descriptor a path is resolved in.
+#[derive(Clone, Copy)]
+struct Base {
+    ino: Ino,
+    /// False below a read-only preopen.
+    mutable: bool,
+}
+
+/// The directory behind `fd`, after checking that it holds `needed`. A
+/// file is `ENOTDIR`, a stream `EBADF` (as in wasmtime).
+fn base_dir(e: &Env, fd: u32, needed: u64) -> Result<Base, Errno> {
     match e.ctx.fds.get(fd)? {
         Descriptor::Dir(d) => {
             d.rights.require(needed)?;
-            Ok((d.ino, d.rights))
+            Ok(Base {
+                ino: d.ino,
+                mutable: d.mutable,
+            })
         }
-        _ => Err(Errno::Notdir),
+        Descriptor::File(_) => Err(Errno::Notdir),
+        Descriptor::Stdio { .. } => Err(Errno::Badf),
     }
 }
 
 /// Reads the path argument and resolves it below `fd`.
-fn lookup(e: &Env, fd: u32, needed: u64, path: u32, len: u32, follow: bool) -> Result<(Lookup, Rights), Errno> {
-    let (base, rights) = base_dir(e, fd, needed)?;
+fn lookup(
+    e: &Env,
+    fd: u32,
+    needed: u64,
+    path: u32,
+    len: u32,
+    follow: bool,
+) -> Result<(Lookup, Base), Errno> {
+    let base = base_dir(e, fd, needed)?;
     let path = e.mem.read_string(path, len)?;
-    Ok((e.ctx.vfs.resolve(base, &path, follow)?, rights))
+    Ok((e.ctx.vfs.resolve(base.ino, &path, follow)?, base))
+}
+
+/// [`lookup`] for a call that changes the tree: `EPERM` below a read-only
+/// preopen.
+fn lookup_mut(
+    e: &Env,
+    fd: u32,
+    needed: u64,
+    path: u32,
+    len: u32,
+    follow: bool,
+) -> Result<Lookup, Errno> {
+    let (l, base) = lookup(e, fd, needed, path, len, follow)?;
+    if !base.mutable {
+        return Err(Errno::Perm);
+    }
+    Ok(l)
 }
 
 fn is_dir(e: &Env, ino: Ino) -> Result<bool, Errno> {
@@ -41,7 +77,9 @@ fn existing(e: &Env, l: &Lookup) -> Result<Ino, Errno> {
     Ok(ino)
 }
 
-/// `path_open`.
+/// `path_open`, with wasmtime's answers: the requested rights decide
+/// whether the file is opened for reading and/or writing, a directory
+/// opened for writing is `EISDIR`, a symbolic link not followed is `ELOOP`.
 #[allow(clippy::too_many_arguments)]
 pub fn path_open(
     e: &mut Env,
@@ -60,76 +98,71 @@ pub fn path_open(
     if oflags & !oflags::ALL != 0 || fdflags & !crate::abi::fdflags::ALL != 0 {
         return Err(Errno::Inval.into());
     }
+    let creat = oflags & oflags::CREAT != 0;
+    let trunc = oflags & oflags::TRUNC != 0;
+    let want_dir = oflags & oflags::DIRECTORY != 0;
+    if creat && want_dir {
+        return Err(Errno::Inval.into());
+    }
     let mut needed = rights::PATH_OPEN;
-    if oflags & oflags::CREAT != 0 {
+    if creat {
         needed |= rights::PATH_CREATE_FILE;
     }
-    if oflags & oflags::TRUNC != 0 {
-        needed |= rights::PATH_FILESTAT_SET_SIZE;
-    }
+    let read = rights_base & (rights::FD_READ | rights::FD_READDIR) != 0;
+    let write = rights_base
+        & (rights::FD_WRITE
+            | rights::FD_DATASYNC
+            | rights::FD_ALLOCATE
+            | rights::FD_FILESTAT_SET_SIZE)
+        != 0;
     let follow = dirflags & lookupflags::SYMLINK_FOLLOW != 0;
-    let (l, dir_rights) = lookup(e, fd, needed, path, path_len, follow)?;
-    let wants_write = rights_base & (rights::FD_WRITE | rights::FD_ALLOCATE | rights::FD_FILESTAT_SET_SIZE) != 0
-        || oflags & oflags::TRUNC != 0;
-    if wants_write && dir_rights.inheriting & rights::FD_WRITE == 0 {
+    let (l, base) = lookup(e, fd, needed, path, path_len, follow)?;
+    if !base.mutable && (write || creat || trunc) {
         return Err(Errno::Perm.into());
     }
     let now = e.now();
     let ino = match l.ino {
         Some(ino) => {
-            if oflags & oflags::CREAT != 0 && oflags & oflags::EXCL != 0 {
+            if creat && oflags & oflags::EXCL != 0 {
                 return Err(Errno::Exist.into());
             }
             match e.ctx.vfs.get(ino)?.node {
                 Node::Symlink(_) => return Err(Errno::Loop.into()),
-                Node::Dir(_) => {
-                    if oflags & oflags::TRUNC != 0 || rights_base & rights::FD_WRITE != 0 && oflags & oflags::DIRECTORY == 0 {
-                        return Err(Errno::Isdir.into());
-                    }
-                }
-                Node::File(_) => {
-                    if oflags & oflags::DIRECTORY != 0 || l.trailing_slash {
-                        return Err(Errno::Notdir.into());
-                    }
-                    if oflags & oflags::TRUNC != 0 {
-                        super::fd::set_size(e, ino, 0)?;
-                    }
-                }
+                Node::Dir(_) if write || trunc => return Err(Errno::Isdir.into()),
+                Node::Dir(_) => {}
+                Node::File(_) if want_dir || l.trailing_slash => return Err(Errno::Notdir.into()),
+                Node::File(_) if trunc => super::fd::set_size(e, ino, 0)?,
+                Node::File(_) => {}
             }
             ino
         }
-        None => {
-            if oflags & oflags::CREAT == 0 {
-                return Err(Errno::Noent.into());
-            }
-            if oflags & oflags::DIRECTORY != 0 || l.trailing_slash {
-                return Err(Errno::Isdir.into());
-            }
-            e.ctx.vfs.create(l.parent, &l.name, Node::File(Vec::new()), now)?
-        }
+        None if !creat => return Err(Errno::Noent.into()),
+        None if l.trailing_slash => return Err(Errno::Isdir.into()),
+        None => e
+            .ctx
+            .vfs
+            .create(l.parent, &l.name, Node::File(Vec::new()), now)?,
     };
-    let inherit = dir_rights.inheriting;
     let d = if is_dir(e, ino)? {
         Descriptor::Dir(OpenDir {
             ino,
             preopen: None,
             fdflags,
-            rights: Rights {
-                base: rights_base & inherit & rights::DIRECTORY,
-                inheriting: rights_inheriting & inherit,
-            },
+            rights: DIR_RIGHTS,
+            mutable: base.mutable,
         })
     } else {
         Descriptor::File(OpenFile {
             ino,
             pos: 0,
             fdflags,
-            rights: Rights {
-                base: rights_base & inherit & rights::FILE,
-                inheriting: rights_inheriting & inherit,
-            },
+            rights: if write { FILE_RIGHTS } else { FILE_READ_RIGHTS },
+            read: read || !write,
+            write,
+            mutable: base.mutable,
         })
     };
+    let _ = rights_inheriting;
     let new_fd = e.ctx.fds.insert(d)?;
     e.ctx.vfs.retain(ino);
     if let Err(err) = e.mem.write_u32(opened_fd, new_fd) {
@@ -142,21 +175,31 @@ pub fn path_open(
 
 /// `path_create_directory`.
 pub fn path_create_directory(e: &mut Env, fd: u32, path: u32, path_len: u32) -> SysResult {
-    let (l, _) = lookup(e, fd, rights::PATH_CREATE_DIRECTORY, path, path_len, false)?;
+    let l = lookup_mut(e, fd, rights::PATH_CREATE_DIRECTORY, path, path_len, false)?;
     if l.ino.is_some() {
         return Err(Errno::Exist.into());
     }
     let now = e.now();
-    e.ctx.vfs.create(l.parent, &l.name, Node::Dir(Directory::default()), now)?;
+    e.ctx
+        .vfs
+        .create(l.parent, &l.name, Node::Dir(Directory::default()), now)?;
     Ok(())
 }
 
 /// `path_filestat_get`.
-pub fn path_filestat_get(e: &mut Env, fd: u32, flags: u32, path: u32, path_len: u32, buf: u32) -> SysResult {
+pub fn path_filestat_get(
+    e: &mut Env,
+    fd: u32,
+    flags: u32,
+    path: u32,
+    path_len: u32,
+    buf: u32,
+) -> SysResult {
     let follow = flags & lookupflags::SYMLINK_FOLLOW != 0;
     let (l, _) = lookup(e, fd, rights::PATH_FILESTAT_GET, path, path_len, follow)?;
     let st = e.ctx.vfs.stat(existing(e, &l)?)?;
-    e.mem.write(buf, &st.encode(e.flavor)[..Filestat::size_of(e.flavor)])?;
+    e.mem
+        .write(buf, &st.encode(e.flavor)[..Filestat::size_of(e.flavor)])?;
     Ok(())
 }
 
@@ -173,7 +216,14 @@ pub fn path_filestat_set_times(
     fst_flags: u32,
 ) -> SysResult {
     let follow = flags & lookupflags::SYMLINK_FOLLOW != 0;
-    let (l, _) = lookup(e, fd, rights::PATH_FILESTAT_SET_TIMES, path, path_len, follow)?;
+    let l = lookup_mut(
+        e,
+        fd,
+        rights::PATH_FILESTAT_SET_TIMES,
+        path,
+        path_len,
+        follow,
+    )?;
     let ino = existing(e, &l)?;
     set_times(e, ino, atim, mtim, fst_flags)
 }
@@ -191,8 +241,22 @@ pub fn path_link(
     new_path_len: u32,
 ) -> SysResult {
     let follow = old_flags & lookupflags::SYMLINK_FOLLOW != 0;
-    let (old, _) = lookup(e, old_fd, rights::PATH_LINK_SOURCE, old_path, old_path_len, follow)?;
-    let (new, _) = lookup(e, new_fd, rights::PATH_LINK_TARGET, new_path, new_path_len, false)?;
+    let (old, _) = lookup(
+        e,
+        old_fd,
+        rights::PATH_LINK_SOURCE,
+        old_path,
+        old_path_len,
+        follow,
+    )?;
+    let new = lookup_mut(
+        e,
+        new_fd,
+        rights::PATH_LINK_TARGET,
+        new_path,
+        new_path_len,
+        false,
+    )?;
     let ino = existing(e, &old)?;
     if is_dir(e, ino)? {
         return Err(Errno::Perm.into());
@@ -209,9 +273,17 @@ pub fn path_link(
 }
 
 /// `path_readlink`: the target, truncated to the buffer.
-pub fn path_readlink(e: &mut Env, fd: u32, path: u32, path_len: u32, buf: u32, buf_len: u32, bufused: u32) -> SysResult {
+pub fn path_readlink(
+    e: &mut Env,
+    fd: u32,
+    path: u32,
+    path_len: u32,
+    buf: u32,
+    buf_len: u32,
+    bufused: u32,
+) -> SysResult {
     let (l, _) = lookup(e, fd, rights::PATH_READLINK, path, path_len, false)?;
-    let ino = l.ino.ok_or(Errno::Noent)?;
+    let ino = existing(e, &l)?;
     let Node::Symlink(target) = &e.ctx.vfs.get(ino)?.node else {
         return Err(Errno::Inval.into());
     };
@@ -223,17 +295,19 @@ pub fn path_readlink(e: &mut Env, fd: u32, path: u32, path_len: u32, buf: u32, b
     Ok(())
 }
 
-/// `path_remove_directory`: only empty directories.
+/// `path_remove_directory`: only empty directories. `.`, `..` and a path
+/// ending in `/` name the directory through itself and are `EINVAL`.
 pub fn path_remove_directory(e: &mut Env, fd: u32, path: u32, path_len: u32) -> SysResult {
-    let (l, _) = lookup(e, fd, rights::PATH_REMOVE_DIRECTORY, path, path_len, false)?;
+    let l = lookup_mut(e, fd, rights::PATH_REMOVE_DIRECTORY, path, path_len, false)?;
     let ino = l.ino.ok_or(Errno::Noent)?;
-    if l.name == "." {
+    let dir = match e.ctx.vfs.dir(ino) {
+        Err(Errno::Notdir) => return Err(Errno::Notdir.into()),
+        other => other?,
+    };
+    if l.name == "." || l.trailing_slash {
         return Err(Errno::Inval.into());
     }
-    if !e.ctx.vfs.dir(ino).map(|_| true).or_else(|err| if err == Errno::Notdir { Ok(false) } else { Err(err) })? {
-        return Err(Errno::Notdir.into());
-    }
-    if !e.ctx.vfs.dir(ino)?.is_empty() {
+    if !dir.is_empty() {
         return Err(Errno::Notempty.into());
     }
     let now = e.now();
@@ -243,7 +317,7 @@ pub fn path_remove_directory(e: &mut Env, fd: u32, path: u32, path_len: u32) -> 
 
 /// `path_unlink_file`: anything but a directory.
 pub fn path_unlink_file(e: &mut Env, fd: u32, path: u32, path_len: u32) -> SysResult {
-    let (l, _) = lookup(e, fd, rights::PATH_UNLINK_FILE, path, path_len, false)?;
+    let l = lookup_mut(e, fd, rights::PATH_UNLINK_FILE, path, path_len, false)?;
     let ino = l.ino.ok_or(Errno::Noent)?;
     if is_dir(e, ino)? {
         return Err(Errno::Isdir.into());
@@ -266,8 +340,22 @@ pub fn path_rename(
     new_path: u32,
     new_path_len: u32,
 ) -> SysResult {
-    let (from, _) = lookup(e, fd, rights::PATH_RENAME_SOURCE, old_path, old_path_len, false)?;
-    let (to, _) = lookup(e, new_fd, rights::PATH_RENAME_TARGET, new_path, new_path_len, false)?;
+    let from = lookup_mut(
+        e,
+        fd,
+        rights::PATH_RENAME_SOURCE,
+        old_path,
+        old_path_len,
+        false,
+    )?;
+    let to = lookup_mut(
+        e,
+        new_fd,
+        rights::PATH_RENAME_TARGET,
+        new_path,
+        new_path_len,
+        false,
+    )?;
     let src = from.ino.ok_or(Errno::Noent)?;
     if from.name == "." || to.name == "." {
         return Err(Errno::Busy.into());
@@ -290,15 +378,24 @@ pub fn path_rename(
         return Err(Errno::Inval.into());
     }
     let now = e.now();
-    e.ctx.vfs.rename(from.parent, &from.name, to.parent, &to.name, now)?;
+    e.ctx
+        .vfs
+        .rename(from.parent, &from.name, to.parent, &to.name, now)?;
     Ok(())
 }
 
 /// `path_symlink`: creates `new_path` pointing at `old_path` (stored as
 /// given; it is only resolved, sandboxed, when followed).
-pub fn path_symlink(e: &mut Env, old_path: u32, old_path_len: u32, fd: u32, new_path: u32, new_path_len: u32) -> SysResult {
+pub fn path_symlink(
+    e: &mut Env,
+    old_path: u32,
+    old_path_len: u32,
+    fd: u32,
+    new_path: u32,
+    new_path_len: u32,
+) -> SysResult {
     let target = e.mem.read_string(old_path, old_path_len)?;
-    let (l, _) = lookup(e, fd, rights::PATH_SYMLINK, new_path, new_path_len, false)?;
+    let l = lookup_mut(e, fd, rights::PATH_SYMLINK, new_path, new_path_len, false)?;
     if target.is_empty() {
         return Err(Errno::Noent.into());
     }
@@ -312,6 +409,8 @@ pub fn path_symlink(e: &mut Env, old_path: u32, old_path_len: u32, fd: u32, new_
         return Err(Errno::Noent.into());
     }
     let now = e.now();
-    e.ctx.vfs.create(l.parent, &l.name, Node::Symlink(target), now)?;
+    e.ctx
+        .vfs
+        .create(l.parent, &l.name, Node::Symlink(target), now)?;
     Ok(())
 }

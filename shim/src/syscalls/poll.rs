@@ -7,34 +7,48 @@ use crate::abi::{
 };
 use crate::fd::{Descriptor, Stdio};
 use crate::memory::GuestMemoryExt;
-use crate::vfs::Node;
 
-/// The readiness of one fd subscription: `Ok(nbytes)` or an errno event.
+/// Checks an fd subscription. Streams in their direction and regular
+/// files are always ready; wasmtime reports `nbytes` 1 for them. Anything
+/// else (a closed descriptor, a directory, the wrong direction) fails the
+/// whole call with `EBADF`, as in wasmtime.
 fn fd_ready(e: &Env, fd: u32, read: bool) -> Result<u64, Errno> {
     match e.ctx.fds.get(fd)? {
-        Descriptor::Stdio { stream: Stdio::Stdin, .. } if read => Ok(0),
-        Descriptor::Stdio { stream: Stdio::Stdout | Stdio::Stderr, .. } if !read => Ok(0),
-        Descriptor::Stdio { .. } => Err(Errno::Badf),
-        Descriptor::Dir(_) => Err(Errno::Badf),
-        // Regular files are always ready; a read reports the bytes left.
-        Descriptor::File(f) => match &e.ctx.vfs.get(f.ino)?.node {
-            Node::File(data) if read => Ok((data.len() as u64).saturating_sub(f.pos)),
-            _ => Ok(0),
-        },
+        Descriptor::Stdio {
+            stream: Stdio::Stdin,
+            ..
+        } if read => Ok(1),
+        Descriptor::Stdio {
+            stream: Stdio::Stdout | Stdio::Stderr,
+            ..
+        } if !read => Ok(1),
+        Descriptor::File(_) => Ok(1),
+        Descriptor::Stdio { .. } | Descriptor::Dir(_) => Err(Errno::Badf),
     }
 }
 
 /// `poll_oneoff`: reports every ready fd subscription at once; if none is
 /// ready, waits for the earliest clock and reports the clocks that are due.
-pub fn poll_oneoff(e: &mut Env, subs: u32, events: u32, nsubscriptions: u32, nevents: u32) -> SysResult {
+pub fn poll_oneoff(
+    e: &mut Env,
+    subs: u32,
+    events: u32,
+    nsubscriptions: u32,
+    nevents: u32,
+) -> SysResult {
     if nsubscriptions == 0 {
         return Err(Errno::Inval.into());
     }
     let size = Subscription::size_of(e.flavor) as u32;
-    let raw = e.mem.read_vec(subs, nsubscriptions.checked_mul(size).ok_or(Errno::Fault)?)?;
-    e.mem.check(events, u64::from(nsubscriptions) * Event::SIZE as u64)?;
-    let subs: Vec<Subscription> =
-        raw.chunks_exact(size as usize).map(|c| Subscription::decode(c, e.flavor)).collect::<Result<_, _>>()?;
+    let raw = e
+        .mem
+        .read_vec(subs, nsubscriptions.checked_mul(size).ok_or(Errno::Fault)?)?;
+    e.mem
+        .check(events, u64::from(nsubscriptions) * Event::SIZE as u64)?;
+    let subs: Vec<Subscription> = raw
+        .chunks_exact(size as usize)
+        .map(|c| Subscription::decode(c, e.flavor))
+        .collect::<Result<_, _>>()?;
 
     let mut out = Vec::new();
     // (userdata, deadline on the monotonic clock) of each clock subscription
@@ -43,14 +57,23 @@ pub fn poll_oneoff(e: &mut Env, subs: u32, events: u32, nsubscriptions: u32, nev
         match s.kind {
             SubscriptionKind::FdRead { fd } | SubscriptionKind::FdWrite { fd } => {
                 let read = matches!(s.kind, SubscriptionKind::FdRead { .. });
-                let kind = if read { eventtype::FD_READ } else { eventtype::FD_WRITE };
-                let (error, nbytes) = match fd_ready(e, fd, read) {
-                    Ok(n) => (Errno::Success, n),
-                    Err(err) => (err, 0),
+                let kind = if read {
+                    eventtype::FD_READ
+                } else {
+                    eventtype::FD_WRITE
                 };
-                out.push(Event { userdata: s.userdata, error, kind, nbytes, flags: 0 });
+                let nbytes = fd_ready(e, fd, read)?;
+                out.push(Event {
+                    userdata: s.userdata,
+                    error: Errno::Success,
+                    kind,
+                    nbytes,
+                    flags: 0,
+                });
             }
-            SubscriptionKind::Clock { id, timeout, flags, .. } => {
+            SubscriptionKind::Clock {
+                id, timeout, flags, ..
+            } => {
                 let clock = ClockId::from_raw(id)?;
                 if matches!(clock, ClockId::ProcessCputime | ClockId::ThreadCputime) {
                     return Err(Errno::Inval.into());
@@ -74,7 +97,13 @@ pub fn poll_oneoff(e: &mut Env, subs: u32, events: u32, nsubscriptions: u32, nev
         let mono = e.ctx.host.monotonic_ns().max(earliest);
         for &(userdata, deadline) in &clocks {
             if deadline <= mono {
-                out.push(Event { userdata, error: Errno::Success, kind: eventtype::CLOCK, nbytes: 0, flags: 0 });
+                out.push(Event {
+                    userdata,
+                    error: Errno::Success,
+                    kind: eventtype::CLOCK,
+                    nbytes: 0,
+                    flags: 0,
+                });
             }
         }
     }

@@ -8,9 +8,9 @@ pub fn proc_exit(code: u32) -> Stop {
     Stop::Exit(code)
 }
 
-/// `proc_raise`: wasmtime does not support signals and returns `ENOSYS`.
+/// `proc_raise`: there are no signals; `ENOTSUP`, as in wasmtime.
 pub fn proc_raise(_e: &mut Env, _sig: u32) -> SysResult {
-    Err(Errno::Nosys.into())
+    Err(Errno::Notsup.into())
 }
 
 /// `sched_yield`: there is nothing to yield to; success, as in wasmtime.
