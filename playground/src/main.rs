@@ -51,11 +51,7 @@ fn App() -> impl IntoView {
             };
             let bytes = js_sys::Uint8Array::new(&buf).to_vec();
             let info = module::inspect(&bytes).map_err(|e| e.to_string());
-            loaded.set(Some(Loaded {
-                name: file.name(),
-                bytes,
-                info,
-            }));
+            loaded.set(Some(Loaded { name: file.name(), bytes, info }));
             result.set(None);
         });
     };
@@ -67,17 +63,11 @@ fn App() -> impl IntoView {
         let argv = match args::split(&args.get_untracked()) {
             Ok(a) => a,
             Err(e) => {
-                result.set(Some(RunView {
-                    status: format!("arguments: {e}"),
-                    ..Default::default()
-                }));
+                result.set(Some(RunView { status: format!("arguments: {e}"), ..Default::default() }));
                 return;
             }
         };
-        let config = WasiConfig::new()
-            .arg(m.name.clone())
-            .args(argv)
-            .stdin(stdin.get_untracked());
+        let config = WasiConfig::new().arg(m.name.clone()).args(argv).stdin(stdin.get_untracked());
         running.set(true);
         spawn_local(async move {
             let view = match browser::run(&m.bytes, &config).await {
@@ -90,10 +80,7 @@ fn App() -> impl IntoView {
                         Termination::Trap(m) => format!("trapped: {m}"),
                     },
                 },
-                Err(e) => RunView {
-                    status: e.to_string(),
-                    ..Default::default()
-                },
+                Err(e) => RunView { status: e.to_string(), ..Default::default() },
             };
             result.set(Some(view));
             running.set(false);

@@ -64,12 +64,7 @@ errnos! {
 
 impl fmt::Display for Errno {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "E{} ({})",
-            self.name().to_ascii_uppercase(),
-            *self as u16
-        )
+        write!(f, "E{} ({})", self.name().to_ascii_uppercase(), *self as u16)
     }
 }
 
@@ -393,18 +388,9 @@ impl Dirent {
 /// What a subscription waits for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SubscriptionKind {
-    Clock {
-        id: u32,
-        timeout: u64,
-        precision: u64,
-        flags: u16,
-    },
-    FdRead {
-        fd: u32,
-    },
-    FdWrite {
-        fd: u32,
-    },
+    Clock { id: u32, timeout: u64, precision: u64, flags: u16 },
+    FdRead { fd: u32 },
+    FdWrite { fd: u32 },
 }
 
 /// One entry of `poll_oneoff`'s input.
@@ -490,16 +476,7 @@ mod tests {
 
     #[test]
     fn filestat_layouts_differ_between_flavors() {
-        let st = Filestat {
-            dev: 1,
-            ino: 2,
-            filetype: 4,
-            nlink: 3,
-            size: 5,
-            atim: 6,
-            mtim: 7,
-            ctim: 8,
-        };
+        let st = Filestat { dev: 1, ino: 2, filetype: 4, nlink: 3, size: 5, atim: 6, mtim: 7, ctim: 8 };
         let p1 = st.encode(Flavor::Preview1);
         assert_eq!(get_u64(&p1, 24), 3);
         assert_eq!(get_u64(&p1, 56), 8);
@@ -527,14 +504,6 @@ mod tests {
         put_u64(&mut b, 32, 1000);
         put_u16(&mut b, 48, SUBSCRIPTION_CLOCK_ABSTIME);
         let s = Subscription::decode(&b, Flavor::Snapshot0).unwrap();
-        assert_eq!(
-            s.kind,
-            SubscriptionKind::Clock {
-                id: 1,
-                timeout: 1000,
-                precision: 0,
-                flags: 1
-            }
-        );
+        assert_eq!(s.kind, SubscriptionKind::Clock { id: 1, timeout: 1000, precision: 0, flags: 1 });
     }
 }

@@ -55,10 +55,7 @@ pub struct Output {
 impl Output {
     /// An output that keeps all bytes.
     pub fn capturing() -> Output {
-        Output {
-            captured: Some(Vec::new()),
-            listener: None,
-        }
+        Output { captured: Some(Vec::new()), listener: None }
     }
 
     /// Copies one `fd_write`'s buffers out of guest memory, straight into
@@ -199,21 +196,13 @@ impl WasiConfig {
 
     /// Exposes a read-write directory with these contents at `guest_path`.
     pub fn preopen(mut self, guest_path: impl Into<String>, tree: Tree) -> Self {
-        self.preopens.push(Preopen {
-            guest_path: guest_path.into(),
-            tree,
-            readonly: false,
-        });
+        self.preopens.push(Preopen { guest_path: guest_path.into(), tree, readonly: false });
         self
     }
 
     /// Exposes a read-only directory with these contents at `guest_path`.
     pub fn preopen_readonly(mut self, guest_path: impl Into<String>, tree: Tree) -> Self {
-        self.preopens.push(Preopen {
-            guest_path: guest_path.into(),
-            tree,
-            readonly: true,
-        });
+        self.preopens.push(Preopen { guest_path: guest_path.into(), tree, readonly: true });
         self
     }
 }
@@ -250,6 +239,12 @@ pub struct WasiCtx {
     pub host: Box<dyn Host>,
     /// The preopens' guest paths and root inodes, in configuration order.
     pub preopens: Vec<(String, Ino)>,
+    /// The edge can suspend the guest (JSPI): calls that must wait return
+    /// [`crate::syscalls::Stop::Pending`] instead of blocking the thread.
+    pub can_suspend: bool,
+    /// When a pending `poll_oneoff` first ran (monotonic ns): its retry
+    /// measures relative timeouts from there, not from the retry.
+    pub poll_origin: Option<u64>,
 }
 
 impl WasiCtx {
@@ -260,22 +255,13 @@ impl WasiCtx {
         if config.args.iter().any(|a| a.contains('\0')) {
             return Err(Errno::Inval);
         }
-        if config
-            .env
-            .iter()
-            .any(|(k, v)| k.contains('\0') || k.contains('=') || v.contains('\0'))
-        {
+        if config.env.iter().any(|(k, v)| k.contains('\0') || k.contains('=') || v.contains('\0')) {
             return Err(Errno::Inval);
         }
         let now = host.realtime_ns();
         let mut ctx = WasiCtx {
             args: StringList::new(config.args.iter().map(|a| a.as_bytes().to_vec())),
-            env: StringList::new(
-                config
-                    .env
-                    .iter()
-                    .map(|(k, v)| format!("{k}={v}").into_bytes()),
-            ),
+            env: StringList::new(config.env.iter().map(|(k, v)| format!("{k}={v}").into_bytes())),
             fds: FdTable::new(),
             vfs: Vfs::new(),
             stdin: Box::new(BytesInput::new(config.stdin.clone())),
@@ -283,6 +269,8 @@ impl WasiCtx {
             stderr: Output::capturing(),
             host,
             preopens: Vec::new(),
+            can_suspend: false,
+            poll_origin: None,
         };
         for s in [Stdio::Stdin, Stdio::Stdout, Stdio::Stderr] {
             ctx.fds.insert(Descriptor::stdio(s))?;

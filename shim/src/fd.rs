@@ -36,25 +36,14 @@ pub enum Stdio {
 }
 
 /// Rights wasmtime reports for a preopened directory (read-only or not).
-pub const PREOPEN_RIGHTS: Rights = Rights {
-    base: 0x07b7_fe00,
-    inheriting: 0x0ff7_ffff,
-};
+pub const PREOPEN_RIGHTS: Rights = Rights { base: 0x07b7_fe00, inheriting: 0x0ff7_ffff };
 /// Rights wasmtime reports for a directory opened with `path_open`.
-pub const DIR_RIGHTS: Rights = Rights {
-    base: 0x3fb7_ffbb,
-    inheriting: 0x3fb7_ffbb,
-};
+pub const DIR_RIGHTS: Rights = Rights { base: 0x3fb7_ffbb, inheriting: 0x3fb7_ffbb };
 /// Rights wasmtime reports for a file opened for writing.
-pub const FILE_RIGHTS: Rights = Rights {
-    base: rights::ALL,
-    inheriting: rights::ALL,
-};
+pub const FILE_RIGHTS: Rights = Rights { base: rights::ALL, inheriting: rights::ALL };
 /// Rights wasmtime reports for a file opened only for reading.
-pub const FILE_READ_RIGHTS: Rights = Rights {
-    base: rights::ALL & !rights::FD_WRITE,
-    inheriting: rights::ALL & !rights::FD_WRITE,
-};
+pub const FILE_READ_RIGHTS: Rights =
+    Rights { base: rights::ALL & !rights::FD_WRITE, inheriting: rights::ALL & !rights::FD_WRITE };
 
 /// An open regular file.
 #[derive(Clone, Debug)]
@@ -86,11 +75,7 @@ pub struct OpenDir {
 /// What a file descriptor refers to.
 #[derive(Clone, Debug)]
 pub enum Descriptor {
-    Stdio {
-        stream: Stdio,
-        fdflags: u16,
-        rights: Rights,
-    },
+    Stdio { stream: Stdio, fdflags: u16, rights: Rights },
     File(OpenFile),
     Dir(OpenDir),
 }
@@ -103,14 +88,7 @@ impl Descriptor {
             Stdio::Stdin => rights::FD_READ,
             Stdio::Stdout | Stdio::Stderr => rights::FD_WRITE,
         };
-        Descriptor::Stdio {
-            stream,
-            fdflags: 0,
-            rights: Rights {
-                base,
-                inheriting: base,
-            },
-        }
+        Descriptor::Stdio { stream, fdflags: 0, rights: Rights { base, inheriting: base } }
     }
 
     /// The rights this descriptor carries.
@@ -191,27 +169,17 @@ impl FdTable {
 
     /// The descriptor `fd`; `EBADF` if it is not open.
     pub fn get(&self, fd: u32) -> Result<&Descriptor, Errno> {
-        self.slots
-            .get(fd as usize)
-            .and_then(Option::as_ref)
-            .ok_or(Errno::Badf)
+        self.slots.get(fd as usize).and_then(Option::as_ref).ok_or(Errno::Badf)
     }
 
     /// The descriptor `fd`, mutably.
     pub fn get_mut(&mut self, fd: u32) -> Result<&mut Descriptor, Errno> {
-        self.slots
-            .get_mut(fd as usize)
-            .and_then(Option::as_mut)
-            .ok_or(Errno::Badf)
+        self.slots.get_mut(fd as usize).and_then(Option::as_mut).ok_or(Errno::Badf)
     }
 
     /// Removes and returns `fd`.
     pub fn remove(&mut self, fd: u32) -> Result<Descriptor, Errno> {
-        let d = self
-            .slots
-            .get_mut(fd as usize)
-            .and_then(Option::take)
-            .ok_or(Errno::Badf)?;
+        let d = self.slots.get_mut(fd as usize).and_then(Option::take).ok_or(Errno::Badf)?;
         self.free.push(fd);
         Ok(d)
     }
@@ -231,10 +199,7 @@ impl FdTable {
 
     /// Every open descriptor with its number.
     pub fn iter(&self) -> impl Iterator<Item = (u32, &Descriptor)> {
-        self.slots
-            .iter()
-            .enumerate()
-            .filter_map(|(i, d)| d.as_ref().map(|d| (i as u32, d)))
+        self.slots.iter().enumerate().filter_map(|(i, d)| d.as_ref().map(|d| (i as u32, d)))
     }
 }
 
@@ -245,14 +210,7 @@ mod tests {
     #[test]
     fn closed_fds_are_reused_highest_first() {
         let mut t = FdTable::new();
-        for s in [
-            Stdio::Stdin,
-            Stdio::Stdout,
-            Stdio::Stderr,
-            Stdio::Stdout,
-            Stdio::Stdout,
-            Stdio::Stdout,
-        ] {
+        for s in [Stdio::Stdin, Stdio::Stdout, Stdio::Stderr, Stdio::Stdout, Stdio::Stdout, Stdio::Stdout] {
             t.insert(Descriptor::stdio(s)).unwrap();
         }
         t.remove(3).unwrap();
@@ -270,12 +228,6 @@ mod tests {
         assert_eq!(t.renumber(0, 7).unwrap_err(), Errno::Badf);
         assert!(t.renumber(1, 0).unwrap().is_some());
         assert!(t.get(1).is_err());
-        assert!(matches!(
-            t.get(0),
-            Ok(Descriptor::Stdio {
-                stream: Stdio::Stdout,
-                ..
-            })
-        ));
+        assert!(matches!(t.get(0), Ok(Descriptor::Stdio { stream: Stdio::Stdout, .. })));
     }
 }

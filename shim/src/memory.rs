@@ -34,20 +34,15 @@ impl GuestMemory for [u8] {
 
     fn read(&self, ptr: u32, dst: &mut [u8]) -> Result<(), Errno> {
         let start = ptr as usize;
-        let src = start
-            .checked_add(dst.len())
-            .and_then(|end| self.get(start..end))
-            .ok_or(Errno::Fault)?;
+        let src = start.checked_add(dst.len()).and_then(|end| self.get(start..end)).ok_or(Errno::Fault)?;
         dst.copy_from_slice(src);
         Ok(())
     }
 
     fn write(&mut self, ptr: u32, src: &[u8]) -> Result<(), Errno> {
         let start = ptr as usize;
-        let dst = start
-            .checked_add(src.len())
-            .and_then(|end| self.get_mut(start..end))
-            .ok_or(Errno::Fault)?;
+        let dst =
+            start.checked_add(src.len()).and_then(|end| self.get_mut(start..end)).ok_or(Errno::Fault)?;
         dst.copy_from_slice(src);
         Ok(())
     }

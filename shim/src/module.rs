@@ -65,11 +65,7 @@ impl fmt::Display for ModuleError {
                     write!(f, "nothing (the file is empty)")
                 } else {
                     let hex: Vec<String> = first_bytes.iter().map(|b| format!("{b:02x}")).collect();
-                    write!(
-                        f,
-                        "bytes {} instead of 00 61 73 6d (\"\\0asm\")",
-                        hex.join(" ")
-                    )
+                    write!(f, "bytes {} instead of 00 61 73 6d (\"\\0asm\")", hex.join(" "))
                 }
             }
             ModuleError::Component => write!(
@@ -88,19 +84,12 @@ impl fmt::Display for ModuleError {
                 i.join(", ")
             ),
             ModuleError::UnsupportedImports(i) => {
-                write!(
-                    f,
-                    "the module imports functions this shim does not provide: {}",
-                    i.join(", ")
-                )
+                write!(f, "the module imports functions this shim does not provide: {}", i.join(", "))
             }
             ModuleError::NoEntryPoint => {
                 write!(f, "the module exports neither `_start` nor `_initialize`: it is not a WASI program")
             }
-            ModuleError::NoMemory => write!(
-                f,
-                "the module imports WASI functions but exports no `memory`"
-            ),
+            ModuleError::NoMemory => write!(f, "the module imports WASI functions but exports no `memory`"),
         }
     }
 }
@@ -114,9 +103,7 @@ pub fn inspect(bytes: &[u8]) -> Result<ModuleInfo, ModuleError> {
         if bytes.len() >= 4 && &bytes[..4] == b"\0asm" {
             return Err(ModuleError::Malformed("the header is cut short".into()));
         }
-        return Err(ModuleError::NotWasm {
-            first_bytes: bytes[..bytes.len().min(4)].to_vec(),
-        });
+        return Err(ModuleError::NotWasm { first_bytes: bytes[..bytes.len().min(4)].to_vec() });
     }
     let version = u16::from_le_bytes([bytes[4], bytes[5]]);
     let layer = u16::from_le_bytes([bytes[6], bytes[7]]);
@@ -129,10 +116,7 @@ pub fn inspect(bytes: &[u8]) -> Result<ModuleInfo, ModuleError> {
         ])));
     }
 
-    let mut info = ModuleInfo {
-        size: bytes.len(),
-        ..Default::default()
-    };
+    let mut info = ModuleInfo { size: bytes.len(), ..Default::default() };
     let mut types: Vec<Option<(Vec<ValType>, Vec<ValType>)>> = Vec::new();
     let malformed = |e: wasmparser::BinaryReaderError| ModuleError::Malformed(e.to_string());
     for payload in Parser::new(0).parse_all(bytes) {
@@ -161,10 +145,7 @@ pub fn inspect(bytes: &[u8]) -> Result<ModuleInfo, ModuleError> {
             Payload::ImportSection(reader) => {
                 for import in reader.into_imports() {
                     let import = import.map_err(malformed)?;
-                    let flavor = syscalls::MODULES
-                        .iter()
-                        .find(|m| m.0 == import.module)
-                        .map(|m| m.1);
+                    let flavor = syscalls::MODULES.iter().find(|m| m.0 == import.module).map(|m| m.1);
                     match flavor {
                         Some(flavor) => {
                             let supported = match import.ty {
@@ -179,9 +160,7 @@ pub fn inspect(bytes: &[u8]) -> Result<ModuleInfo, ModuleError> {
                                 supported,
                             });
                         }
-                        None => info
-                            .other_imports
-                            .push(format!("{}.{}", import.module, import.name)),
+                        None => info.other_imports.push(format!("{}.{}", import.module, import.name)),
                     }
                 }
             }
@@ -204,19 +183,11 @@ pub fn inspect(bytes: &[u8]) -> Result<ModuleInfo, ModuleError> {
     Ok(info)
 }
 
-fn signature_matches(
-    flavor: Flavor,
-    name: &str,
-    ty: Option<&Option<(Vec<ValType>, Vec<ValType>)>>,
-) -> bool {
+fn signature_matches(flavor: Flavor, name: &str, ty: Option<&Option<(Vec<ValType>, Vec<ValType>)>>) -> bool {
     let (Some(sig), Some(Some((params, results)))) = (syscalls::signature(flavor, name), ty) else {
         return false;
     };
-    let want_results: &[ValType] = if sig.returns_errno {
-        &[ValType::I32]
-    } else {
-        &[]
-    };
+    let want_results: &[ValType] = if sig.returns_errno { &[ValType::I32] } else { &[] };
     params.as_slice() == sig.params && results.as_slice() == want_results
 }
 
@@ -233,12 +204,7 @@ impl ModuleInfo {
 
     /// Checks that the module can be run as a WASI command or reactor.
     pub fn check_runnable(&self) -> Result<(), ModuleError> {
-        let p2: Vec<String> = self
-            .other_imports
-            .iter()
-            .filter(|i| i.starts_with("wasi:"))
-            .cloned()
-            .collect();
+        let p2: Vec<String> = self.other_imports.iter().filter(|i| i.starts_with("wasi:")).cloned().collect();
         if !p2.is_empty() {
             return Err(ModuleError::Preview2Imports(p2));
         }
@@ -267,12 +233,7 @@ mod tests {
     #[test]
     fn garbage_is_not_wasm() {
         let e = inspect(b"hello world").unwrap_err();
-        assert_eq!(
-            e,
-            ModuleError::NotWasm {
-                first_bytes: b"hell".to_vec()
-            }
-        );
+        assert_eq!(e, ModuleError::NotWasm { first_bytes: b"hell".to_vec() });
         assert!(e.to_string().contains("68 65 6c 6c"));
         assert!(inspect(b"").unwrap_err().to_string().contains("empty"));
     }
@@ -296,25 +257,16 @@ mod tests {
         let info = inspect(&m).unwrap();
         assert_eq!(
             info.unsupported_imports(),
-            [
-                "wasi_snapshot_preview1.fd_frobnicate",
-                "wasi_snapshot_preview1.proc_exit",
-                "env.host_fn"
-            ]
+            ["wasi_snapshot_preview1.fd_frobnicate", "wasi_snapshot_preview1.proc_exit", "env.host_fn"]
         );
         let msg = info.check_runnable().unwrap_err().to_string();
-        assert!(
-            msg.contains("fd_frobnicate") && msg.contains("env.host_fn"),
-            "{msg}"
-        );
+        assert!(msg.contains("fd_frobnicate") && msg.contains("env.host_fn"), "{msg}");
     }
 
     #[test]
     fn preview2_imports_in_a_core_module_are_explained() {
-        let m = wat(
-            r#"(module (import "wasi:cli/environment@0.2.0" "get-arguments" (func (param i32)))
-            (memory (export "memory") 1) (func (export "_start")))"#,
-        );
+        let m = wat(r#"(module (import "wasi:cli/environment@0.2.0" "get-arguments" (func (param i32)))
+            (memory (export "memory") 1) (func (export "_start")))"#);
         let e = inspect(&m).unwrap().check_runnable().unwrap_err();
         assert!(matches!(e, ModuleError::Preview2Imports(_)));
     }

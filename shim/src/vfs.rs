@@ -62,11 +62,9 @@ impl Directory {
     /// Entries in creation order, from sequence number `from` on:
     /// `(seq, name, ino)`.
     pub fn entries_from(&self, from: u64) -> impl Iterator<Item = (u64, &str, Ino)> + '_ {
-        self.by_seq.range(from..).filter_map(move |(&seq, name)| {
-            self.by_name
-                .get(name)
-                .map(|&(_, ino)| (seq, name.as_str(), ino))
-        })
+        self.by_seq
+            .range(from..)
+            .filter_map(move |(&seq, name)| self.by_name.get(name).map(|&(_, ino)| (seq, name.as_str(), ino)))
     }
 
     /// Entries sorted by name.
@@ -106,14 +104,7 @@ pub struct Inode {
 impl Inode {
     fn new(node: Node, now: u64) -> Inode {
         let nlink = if matches!(node, Node::Dir(_)) { 2 } else { 1 };
-        Inode {
-            node,
-            nlink,
-            atim: now,
-            mtim: now,
-            ctim: now,
-            open: 0,
-        }
+        Inode { node, nlink, atim: now, mtim: now, ctim: now, open: 0 }
     }
 
     /// The WASI file type.
@@ -274,11 +265,7 @@ impl Vfs {
         p.mtim = now;
         p.ctim = now;
         let node = self.get_mut(ino)?;
-        node.nlink = if is_dir {
-            0
-        } else {
-            node.nlink.saturating_sub(1)
-        };
+        node.nlink = if is_dir { 0 } else { node.nlink.saturating_sub(1) };
         node.ctim = now;
         self.collect(ino);
         Ok(ino)
@@ -402,12 +389,7 @@ impl Vfs {
             let Some(comp) = pending.pop() else {
                 // The path was only `.` / `/` components.
                 let here = *stack.last().ok_or(Errno::Perm)?;
-                return Ok(Lookup {
-                    parent: here,
-                    name: ".".into(),
-                    ino: Some(here),
-                    trailing_slash,
-                });
+                return Ok(Lookup { parent: here, name: ".".into(), ino: Some(here), trailing_slash });
             };
             let last = pending.is_empty();
             let here = *stack.last().ok_or(Errno::Perm)?;
@@ -430,12 +412,7 @@ impl Vfs {
                     stack.pop();
                     if last {
                         let up = *stack.last().ok_or(Errno::Perm)?;
-                        return Ok(Lookup {
-                            parent: up,
-                            name: ".".into(),
-                            ino: Some(up),
-                            trailing_slash,
-                        });
+                        return Ok(Lookup { parent: up, name: ".".into(), ino: Some(up), trailing_slash });
                     }
                 }
                 name => {
@@ -445,9 +422,7 @@ impl Vfs {
                         None => None,
                     };
                     match (node, child) {
-                        (Some(Node::Symlink(target)), Some(_))
-                            if !last || follow || trailing_slash =>
-                        {
+                        (Some(Node::Symlink(target)), Some(_)) if !last || follow || trailing_slash => {
                             links += 1;
                             if links > MAX_SYMLINKS {
                                 return Err(Errno::Loop);
@@ -495,13 +470,7 @@ impl Vfs {
     }
 
     /// Builds `tree` as `name` inside `parent`.
-    pub fn add_tree(
-        &mut self,
-        parent: Ino,
-        name: &str,
-        tree: &Tree,
-        now: u64,
-    ) -> Result<Ino, Errno> {
+    pub fn add_tree(&mut self, parent: Ino, name: &str, tree: &Tree, now: u64) -> Result<Ino, Errno> {
         match tree {
             Tree::File(data) => self.create(parent, name, Node::File(data.clone()), now),
             Tree::Symlink(t) => self.create(parent, name, Node::Symlink(t.clone()), now),
@@ -514,12 +483,7 @@ impl Vfs {
     }
 
     /// Adds every entry of `entries` into the directory `dir`.
-    pub fn fill(
-        &mut self,
-        dir: Ino,
-        entries: &BTreeMap<String, Tree>,
-        now: u64,
-    ) -> Result<(), Errno> {
+    pub fn fill(&mut self, dir: Ino, entries: &BTreeMap<String, Tree>, now: u64) -> Result<(), Errno> {
         for (name, t) in entries {
             self.add_tree(dir, name, t, now)?;
         }
@@ -558,12 +522,10 @@ impl Tree {
 
     /// The node at a `/`-separated path below this one.
     pub fn get(&self, path: &str) -> Option<&Tree> {
-        path.split('/')
-            .filter(|c| !c.is_empty())
-            .try_fold(self, |t, c| match t {
-                Tree::Dir(e) => e.get(c),
-                _ => None,
-            })
+        path.split('/').filter(|c| !c.is_empty()).try_fold(self, |t, c| match t {
+            Tree::Dir(e) => e.get(c),
+            _ => None,
+        })
     }
 }
 
@@ -599,17 +561,12 @@ mod tests {
     fn sample() -> (Vfs, Ino) {
         let mut v = Vfs::new();
         let root = v.new_root(1);
-        let sub = v
-            .create(root, "sub", Node::Dir(Directory::default()), 1)
-            .unwrap();
+        let sub = v.create(root, "sub", Node::Dir(Directory::default()), 1).unwrap();
         v.create(sub, "f", Node::File(b"hi".to_vec()), 1).unwrap();
         v.create(root, "up", Node::Symlink("..".into()), 1).unwrap();
-        v.create(root, "to_f", Node::Symlink("sub/f".into()), 1)
-            .unwrap();
-        v.create(root, "abs", Node::Symlink("/etc".into()), 1)
-            .unwrap();
-        v.create(root, "loop", Node::Symlink("loop".into()), 1)
-            .unwrap();
+        v.create(root, "to_f", Node::Symlink("sub/f".into()), 1).unwrap();
+        v.create(root, "abs", Node::Symlink("/etc".into()), 1).unwrap();
+        v.create(root, "loop", Node::Symlink("loop".into()), 1).unwrap();
         (v, root)
     }
 
@@ -617,15 +574,9 @@ mod tests {
     fn resolve_follows_intermediate_and_optional_final_links() {
         let (v, root) = sample();
         let f = v.resolve(root, "to_f", true).unwrap();
-        assert_eq!(
-            v.get(f.ino.unwrap()).unwrap().filetype(),
-            Filetype::RegularFile
-        );
+        assert_eq!(v.get(f.ino.unwrap()).unwrap().filetype(), Filetype::RegularFile);
         let l = v.resolve(root, "to_f", false).unwrap();
-        assert_eq!(
-            v.get(l.ino.unwrap()).unwrap().filetype(),
-            Filetype::SymbolicLink
-        );
+        assert_eq!(v.get(l.ino.unwrap()).unwrap().filetype(), Filetype::SymbolicLink);
         assert_eq!(v.resolve(root, "sub/./f", false).unwrap().name, "f");
         assert_eq!(v.resolve(root, "sub/../sub/f", false).unwrap().name, "f");
     }
@@ -668,8 +619,7 @@ mod tests {
         let (mut v, root) = sample();
         assert_eq!(v.get(root).unwrap().nlink, 3);
         let sub = v.resolve(root, "sub", false).unwrap().ino.unwrap();
-        v.create(sub, "d", Node::Dir(Directory::default()), 2)
-            .unwrap();
+        v.create(sub, "d", Node::Dir(Directory::default()), 2).unwrap();
         v.rename(sub, "d", root, "d", 3).unwrap();
         assert_eq!(v.get(root).unwrap().nlink, 4);
         assert_eq!(v.get(sub).unwrap().nlink, 2);
@@ -678,20 +628,10 @@ mod tests {
     #[test]
     fn readdir_order_is_creation_order_and_resumable() {
         let (mut v, root) = sample();
-        let names: Vec<_> = v
-            .dir(root)
-            .unwrap()
-            .entries_from(0)
-            .map(|e| e.1.to_string())
-            .collect();
+        let names: Vec<_> = v.dir(root).unwrap().entries_from(0).map(|e| e.1.to_string()).collect();
         assert_eq!(names, ["sub", "up", "to_f", "abs", "loop"]);
         v.unlink(root, "up", 2).unwrap();
-        let rest: Vec<_> = v
-            .dir(root)
-            .unwrap()
-            .entries_from(2)
-            .map(|e| e.1.to_string())
-            .collect();
+        let rest: Vec<_> = v.dir(root).unwrap().entries_from(2).map(|e| e.1.to_string()).collect();
         assert_eq!(rest, ["to_f", "abs", "loop"]);
     }
 }

@@ -54,6 +54,8 @@ def snapshot(path):
 def guest_path(root, guest):
     if guest.endswith(".wat"):
         return os.path.join(root, "tests", guest)
+    if guest.startswith("c/") or guest.startswith("real/"):
+        return os.path.join(root, "target", "guests", guest + ".wasm")
     return os.path.join(root, "target", "guests", "wasm32-wasip1", "release", guest + ".wasm")
 
 

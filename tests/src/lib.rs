@@ -65,14 +65,8 @@ pub fn tree_from_case(v: &Value) -> Tree {
         Value::Object(o) if o.contains_key("b64") => {
             Tree::File(B64.decode(o["b64"].as_str().unwrap()).unwrap())
         }
-        Value::Object(o) if o.contains_key("symlink") => {
-            Tree::Symlink(o["symlink"].as_str().unwrap().into())
-        }
-        Value::Object(o) => Tree::Dir(
-            o.iter()
-                .map(|(k, v)| (k.clone(), tree_from_case(v)))
-                .collect(),
-        ),
+        Value::Object(o) if o.contains_key("symlink") => Tree::Symlink(o["symlink"].as_str().unwrap().into()),
+        Value::Object(o) => Tree::Dir(o.iter().map(|(k, v)| (k.clone(), tree_from_case(v))).collect()),
         other => panic!("not a tree: {other}"),
     }
 }
@@ -134,42 +128,26 @@ fn line_diff(want: &[u8], have: &[u8]) -> String {
 /// Compares a run with wasmtime's recorded result; `Err` describes every
 /// difference.
 pub fn compare(expected_json: &str, got: &Outcome) -> Result<(), String> {
-    let exp: Expected =
-        serde_json::from_str(expected_json).map_err(|e| format!("expected file: {e}"))?;
+    let exp: Expected = serde_json::from_str(expected_json).map_err(|e| format!("expected file: {e}"))?;
     let mut diffs = Vec::new();
     if exp.trap != got.trap.is_some() || (!exp.trap && exp.exit != got.exit) {
         diffs.push(format!(
             "termination: wasmtime {} / browser-wasi {}",
-            if exp.trap {
-                "trap".into()
-            } else {
-                format!("exit {:?}", exp.exit)
-            },
+            if exp.trap { "trap".into() } else { format!("exit {:?}", exp.exit) },
             match &got.trap {
                 Some(m) => format!("trap ({m})"),
                 None => format!("exit {:?}", got.exit),
             }
         ));
     }
-    for (stream, want, have) in [
-        ("stdout", &exp.stdout, &got.stdout),
-        ("stderr", &exp.stderr, &got.stderr),
-    ] {
+    for (stream, want, have) in [("stdout", &exp.stdout, &got.stdout), ("stderr", &exp.stderr, &got.stderr)] {
         let want = B64.decode(want).map_err(|e| e.to_string())?;
         if &want != have {
             diffs.push(format!("{stream} differs:{}", line_diff(&want, have)));
         }
     }
-    let want_fs: Vec<(String, Value)> = exp
-        .fs
-        .into_iter()
-        .map(|(p, t)| (p, json!({ "dir": t })))
-        .collect();
-    let have_fs: Vec<(String, Value)> = got
-        .fs
-        .iter()
-        .map(|(p, t)| (p.clone(), tree_to_json(t)))
-        .collect();
+    let want_fs: Vec<(String, Value)> = exp.fs.into_iter().map(|(p, t)| (p, json!({ "dir": t }))).collect();
+    let have_fs: Vec<(String, Value)> = got.fs.iter().map(|(p, t)| (p.clone(), tree_to_json(t))).collect();
     if want_fs != have_fs {
         diffs.push(format!(
             "filesystem:\n  wasmtime     {}\n  browser-wasi {}",
@@ -180,10 +158,8 @@ pub fn compare(expected_json: &str, got: &Outcome) -> Result<(), String> {
     if diffs.is_empty() {
         Ok(())
     } else {
-        let note = exp
-            .deviation
-            .map(|d| format!("\n(deliberate deviation from wasmtime: {d})"))
-            .unwrap_or_default();
+        let note =
+            exp.deviation.map(|d| format!("\n(deliberate deviation from wasmtime: {d})")).unwrap_or_default();
         Err(diffs.join("\n") + &note)
     }
 }

@@ -19,23 +19,14 @@ pub struct NativeHost {
 
 impl Default for NativeHost {
     fn default() -> Self {
-        let seed = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(1);
-        NativeHost {
-            start: Instant::now(),
-            rng: seed | 1,
-        }
+        let seed = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1);
+        NativeHost { start: Instant::now(), rng: seed | 1 }
     }
 }
 
 impl Host for NativeHost {
     fn realtime_ns(&self) -> u64 {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0)
+        SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0)
     }
     fn monotonic_ns(&self) -> u64 {
         self.start.elapsed().as_nanos() as u64
@@ -53,8 +44,10 @@ impl Host for NativeHost {
         }
         Ok(())
     }
+    /// Sleeps, at most a second: tests never need longer, and a random
+    /// timeout must not hang a test run.
     fn sleep_ns(&mut self, ns: u64) {
-        std::thread::sleep(std::time::Duration::from_nanos(ns));
+        std::thread::sleep(std::time::Duration::from_nanos(ns.min(1_000_000_000)));
     }
 }
 
@@ -76,11 +69,7 @@ fn call(
         None => (&mut empty, caller.data_mut()),
     };
     let mut mem = SliceMemory(mem);
-    let mut env = Env {
-        ctx: &mut state.ctx,
-        mem: &mut mem,
-        flavor,
-    };
+    let mut env = Env { ctx: &mut state.ctx, mem: &mut mem, flavor };
     match errno_of(f(&mut env)) {
         Ok(errno) => Ok(errno),
         Err(Stop::Exit(code)) => Err(wasmi::Error::i32_exit(code as i32)),
@@ -111,21 +100,15 @@ browser_wasi::for_each_syscall!(define);
 
 /// Runs a command module to completion under wasmi.
 pub fn run(wasm: &[u8], config: &WasiConfig) -> Result<Outcome, String> {
-    browser_wasi::inspect(wasm)
-        .and_then(|i| i.check_runnable())
-        .map_err(|e| e.to_string())?;
+    browser_wasi::inspect(wasm).and_then(|i| i.check_runnable()).map_err(|e| e.to_string())?;
     let engine = Engine::default();
     let module = Module::new(&engine, wasm).map_err(|e| e.to_string())?;
     let ctx = WasiCtx::new(config, Box::new(NativeHost::default())).map_err(|e| e.to_string())?;
     let mut store = Store::new(&engine, State { ctx });
     let mut linker = Linker::new(&engine);
     define_imports(&mut linker).map_err(|e| e.to_string())?;
-    let instance = linker
-        .instantiate_and_start(&mut store, &module)
-        .map_err(|e| e.to_string())?;
-    let start = instance
-        .get_typed_func::<(), ()>(&store, "_start")
-        .map_err(|e| e.to_string())?;
+    let instance = linker.instantiate_and_start(&mut store, &module).map_err(|e| e.to_string())?;
+    let start = instance.get_typed_func::<(), ()>(&store, "_start").map_err(|e| e.to_string())?;
     let (exit, trap) = match start.call(&mut store, ()) {
         Ok(()) => (Some(0), None),
         Err(e) => match e.i32_exit_status() {

@@ -15,9 +15,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 async fn run_case(name: &str, wasm: &[u8], case: &str, expected: &str) {
     let case = Case::parse(case);
-    let out = browser::run(wasm, &case.config(name))
-        .await
-        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let out = browser::run(wasm, &case.config(name)).await.unwrap_or_else(|e| panic!("{name}: {e}"));
     let got = Outcome {
         exit: out.exit_code(),
         trap: match out.termination {
@@ -37,13 +35,8 @@ macro_rules! case {
     ($name:ident, $wasm:expr, $case:expr, $expected:expr) => {
         #[wasm_bindgen_test]
         async fn $name() {
-            run_case(
-                stringify!($name),
-                include_bytes!($wasm),
-                include_str!($case),
-                include_str!($expected),
-            )
-            .await;
+            run_case(stringify!($name), include_bytes!($wasm), include_str!($case), include_str!($expected))
+                .await;
         }
     };
 }
@@ -56,22 +49,15 @@ fn wat(src: &str) -> Vec<u8> {
 
 #[wasm_bindgen_test]
 async fn component_is_refused_with_a_clear_error() {
-    let err = browser::run(&wat("(component)"), &WasiConfig::new())
-        .await
-        .unwrap_err();
+    let err = browser::run(&wat("(component)"), &WasiConfig::new()).await.unwrap_err();
     assert_eq!(err, RunError::Module(ModuleError::Component));
     assert!(err.to_string().contains("wasip2"), "{err}");
 }
 
 #[wasm_bindgen_test]
 async fn garbage_is_refused_naming_its_first_bytes() {
-    let err = browser::run(b"#!/bin/sh\necho hi\n", &WasiConfig::new())
-        .await
-        .unwrap_err();
-    assert!(
-        err.to_string().contains("not a WebAssembly module"),
-        "{err}"
-    );
+    let err = browser::run(b"#!/bin/sh\necho hi\n", &WasiConfig::new()).await.unwrap_err();
+    assert!(err.to_string().contains("not a WebAssembly module"), "{err}");
     assert!(err.to_string().contains("23 21 2f 62"), "{err}");
 }
 
@@ -82,14 +68,8 @@ async fn unknown_imports_are_named_before_instantiation() {
         (import "wasi_snapshot_preview1" "path_frob" (func))
         (import "env" "js_callback" (func))
         (memory (export "memory") 1) (func (export "_start")))"#);
-    let err = browser::run(&m, &WasiConfig::new())
-        .await
-        .unwrap_err()
-        .to_string();
-    assert!(
-        err.contains("wasi_snapshot_preview1.path_frob") && err.contains("env.js_callback"),
-        "{err}"
-    );
+    let err = browser::run(&m, &WasiConfig::new()).await.unwrap_err().to_string();
+    assert!(err.contains("wasi_snapshot_preview1.path_frob") && err.contains("env.js_callback"), "{err}");
     assert!(!err.contains("fd_write"), "{err}");
 }
 
@@ -115,19 +95,9 @@ async fn every_import_exists_and_answers_with_an_errno() {
         let params: Vec<&str> = sig
             .params
             .iter()
-            .map(|p| {
-                if *p == browser_wasi::syscalls::ValType::I64 {
-                    "i64"
-                } else {
-                    "i32"
-                }
-            })
+            .map(|p| if *p == browser_wasi::syscalls::ValType::I64 { "i64" } else { "i32" })
             .collect();
-        let result = if sig.returns_errno {
-            "(result i32)"
-        } else {
-            ""
-        };
+        let result = if sig.returns_errno { "(result i32)" } else { "" };
         imports += &format!(
             r#"(import "wasi_snapshot_preview1" "{0}" (func ${0} (param {1}) {2}))"#,
             sig.name,
@@ -161,27 +131,14 @@ async fn js_api_runs_with_preopens_and_streams_output() {
     let push = js_sys::Function::new_with_args("c", "this.push(c)").bind0(&chunks);
     Reflect::set(&opts, &"onStdout".into(), &push).unwrap();
 
-    let wasm = Uint8Array::from(
-        &include_bytes!("../../target/guests/wasm32-wasip1/release/hello.wasm")[..],
-    );
-    let result = browser::js::run_wasi(wasm.into(), opts.into())
-        .await
-        .map_err(|e| format!("{e:?}"))
-        .unwrap();
+    let wasm = Uint8Array::from(&include_bytes!("../../target/guests/wasm32-wasip1/release/hello.wasm")[..]);
+    let result = browser::js::run_wasi(wasm.into(), opts.into()).await.map_err(|e| format!("{e:?}")).unwrap();
     assert_eq!(result.exit_code(), Some(3));
     let stdout = String::from_utf8(result.stdout().to_vec()).unwrap();
     assert!(stdout.starts_with("args: [\"hello\", \"x\"]\n"), "{stdout}");
-    assert!(
-        chunks.length() >= 2,
-        "stdout was not streamed: {} chunks",
-        chunks.length()
-    );
+    assert!(chunks.length() >= 2, "stdout was not streamed: {} chunks", chunks.length());
     let files = result.preopens();
-    let out = Reflect::get(
-        &Reflect::get(&files, &"/data".into()).unwrap(),
-        &"output.txt".into(),
-    )
-    .unwrap();
+    let out = Reflect::get(&Reflect::get(&files, &"/data".into()).unwrap(), &"output.txt".into()).unwrap();
     let out: Uint8Array = out.dyn_into().unwrap();
     assert_eq!(out.to_vec(), b"8 bytes, 2 lines\n");
 }
@@ -189,10 +146,7 @@ async fn js_api_runs_with_preopens_and_streams_output() {
 #[wasm_bindgen_test]
 async fn js_api_rejects_a_component_with_a_named_error() {
     let wasm = Uint8Array::from(&wat("(component)")[..]);
-    let err = browser::js::run_wasi(wasm.into(), JsValue::UNDEFINED)
-        .await
-        .err()
-        .unwrap();
+    let err = browser::js::run_wasi(wasm.into(), JsValue::UNDEFINED).await.err().unwrap();
     let err: js_sys::Error = err.dyn_into().unwrap();
     assert_eq!(err.name(), "ModuleError");
     assert!(String::from(err.message()).contains("component"));
@@ -207,8 +161,92 @@ async fn rust_api_returns_the_preopen_after_the_run() {
         .preopen("/data", Tree::dir().with("input.txt", Tree::file("abc")));
     let out = browser::run(wasm, &config).await.unwrap();
     assert_eq!(out.exit_code(), Some(3));
-    assert_eq!(
-        out.preopens[0].1.get("output.txt"),
-        Some(&Tree::file("3 bytes, 1 lines\n"))
+    assert_eq!(out.preopens[0].1.get("output.txt"), Some(&Tree::file("3 bytes, 1 lines\n")));
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
+export function mark_after(ms) { const m = { at: 0 }; setTimeout(() => { m.at = performance.now(); }, ms); return m; }
+export function now() { return performance.now(); }
+"#)]
+extern "C" {
+    fn mark_after(ms: f64) -> JsValue;
+    fn now() -> f64;
+}
+
+/// Records when the first output arrived.
+struct FirstWrite(std::rc::Rc<std::cell::Cell<f64>>);
+
+impl browser_wasi::ctx::OutputSink for FirstWrite {
+    fn write(&mut self, _bytes: &[u8]) {
+        if self.0.get() == 0.0 {
+            self.0.set(now());
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_sleeping_guest_leaves_the_event_loop_free() {
+    assert!(browser::can_suspend(), "this browser has no JSPI");
+    let wasm = include_bytes!("../../target/guests/wasm32-wasip1/release/sleep_then_print.wasm");
+    let first = std::rc::Rc::new(std::cell::Cell::new(0.0));
+    let timer = mark_after(10.0);
+    let opts =
+        browser::RunOptions { on_stdout: Some(Box::new(FirstWrite(first.clone()))), ..Default::default() };
+    let out = browser::run_with(wasm, &WasiConfig::new(), opts).await.unwrap();
+    assert_eq!(out.stdout, b"woke after at least 100ms: true\n");
+    let fired = Reflect::get(&timer, &"at".into()).unwrap().as_f64().unwrap();
+    // With a spinning sleep the timer could only fire after the guest ended.
+    assert!(fired > 0.0 && fired < first.get(), "timer at {fired}, guest output at {}", first.get());
+}
+
+#[wasm_bindgen_test]
+async fn interactive_stdin_is_fed_on_demand() {
+    let wasm = include_bytes!("../../target/guests/wasm32-wasip1/release/stdin_upper.wasm");
+    let mut chunks = vec![None, Some(b"second line\n".to_vec()), Some(b"first ".to_vec())];
+    let asked = std::rc::Rc::new(std::cell::Cell::new(0));
+    let counter = asked.clone();
+    let feed: browser::StdinFeed = Box::new(move || {
+        counter.set(counter.get() + 1);
+        let next = chunks.pop().flatten();
+        Box::pin(async move {
+            // arrive later, as typed input would
+            let p = js_sys::Promise::new(&mut |resolve, _| {
+                let _ = js_sys::global().unchecked_into::<web_timers::Global>().set_timeout(&resolve, 20);
+            });
+            let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+            next
+        })
+    });
+    let opts = browser::RunOptions { stdin: Some(feed), ..Default::default() };
+    let out = browser::run_with(wasm, &WasiConfig::new(), opts).await.unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "FIRST SECOND LINE\n");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "18 bytes\n");
+    assert_eq!(asked.get(), 3);
+}
+
+#[wasm_bindgen_test]
+async fn js_api_takes_a_function_as_interactive_stdin() {
+    let opts = Object::new();
+    let feed = js_sys::Function::new_no_args(
+        "this.n = (this.n || 0) + 1; \
+         return this.n === 1 ? new Promise(r => setTimeout(() => r('typed '), 10)) \
+              : this.n === 2 ? new TextEncoder().encode('input') : null;",
     );
+    let feed = feed.bind0(&Object::new());
+    Reflect::set(&opts, &"stdin".into(), &feed).unwrap();
+    let wasm =
+        Uint8Array::from(&include_bytes!("../../target/guests/wasm32-wasip1/release/stdin_upper.wasm")[..]);
+    let result = browser::js::run_wasi(wasm.into(), opts.into()).await.map_err(|e| format!("{e:?}")).unwrap();
+    assert_eq!(result.stdout().to_vec(), b"TYPED INPUT");
+}
+
+mod web_timers {
+    use wasm_bindgen::prelude::*;
+    #[wasm_bindgen]
+    extern "C" {
+        /// `globalThis`, as far as timers go.
+        pub type Global;
+        #[wasm_bindgen(method, js_name = setTimeout)]
+        pub fn set_timeout(this: &Global, handler: &js_sys::Function, ms: i32) -> JsValue;
+    }
 }

@@ -10,6 +10,7 @@ let cell = null;
 export function monotonic_ms() { return performance.now(); }
 export function realtime_ms() { return performance.timeOrigin + performance.now(); }
 export function fill_random(view) { crypto.getRandomValues(view); }
+export function sleep_ms(ms) { return new Promise((resolve) => setTimeout(resolve, ms)); }
 // Blocks the thread for `ms` milliseconds where that is allowed: in a
 // worker of a cross-origin isolated page. Returns false elsewhere.
 export function block_ms(ms) {
@@ -24,11 +25,13 @@ export function block_ms(ms) {
 }
 "#)]
 extern "C" {
-    fn monotonic_ms() -> f64;
+    pub(crate) fn monotonic_ms() -> f64;
     fn realtime_ms() -> f64;
     #[wasm_bindgen(catch)]
     fn fill_random(view: &js_sys::Uint8Array) -> Result<(), JsValue>;
     fn block_ms(ms: f64) -> bool;
+    /// A promise that resolves after `ms` milliseconds.
+    pub(crate) fn sleep_ms(ms: f64) -> js_sys::Promise;
 }
 
 /// The browser's clocks (`performance`), `crypto.getRandomValues`, and

@@ -21,8 +21,13 @@ export interface RunOptions {
   args?: string[];
   /** Environment variables, in order. */
   env?: Record<string, string>;
-  /** What the program reads on stdin. */
-  stdin?: Uint8Array | string;
+  /**
+   * What the program reads on stdin: fixed bytes or text, or a function
+   * called whenever the program wants more input, returning (a promise of)
+   * the next chunk, or null at the end. A function needs JSPI
+   * (WebAssembly.Suspending), which Chrome and Firefox have.
+   */
+  stdin?: Uint8Array | string | (() => Uint8Array | string | null | Promise<Uint8Array | string | null>);
   /** Directories to expose, by guest path (e.g. "/data"). */
   preopens?: Record<string, DirSpec>;
   /** Guest paths of preopens the program may read but not change. */
@@ -96,9 +101,7 @@ pub async fn run_wasi(module: JsValue, options: JsValue) -> Result<RunResult, Js
     let (config, opts) = parse_options(&options).map_err(|m| error("ConfigError", &m))?;
     let result = if let Some(m) = module.dyn_ref::<WebAssembly::Module>() {
         super::run_compiled(m, &config, opts).await
-    } else if module.is_instance_of::<Uint8Array>()
-        || module.is_instance_of::<js_sys::ArrayBuffer>()
-    {
+    } else if module.is_instance_of::<Uint8Array>() || module.is_instance_of::<js_sys::ArrayBuffer>() {
         let bytes = Uint8Array::new(&module).to_vec();
         super::run_with(&bytes, &config, opts).await
     } else {
@@ -138,9 +141,7 @@ fn get(obj: &JsValue, key: &str) -> Option<JsValue> {
     if obj.is_undefined() || obj.is_null() {
         return None;
     }
-    Reflect::get(obj, &key.into())
-        .ok()
-        .filter(|v| !v.is_undefined() && !v.is_null())
+    Reflect::get(obj, &key.into()).ok().filter(|v| !v.is_undefined() && !v.is_null())
 }
 
 fn bytes_or_text(v: &JsValue, what: &str) -> Result<Vec<u8>, String> {
@@ -156,30 +157,24 @@ fn bytes_or_text(v: &JsValue, what: &str) -> Result<Vec<u8>, String> {
 fn parse_options(o: &JsValue) -> Result<(WasiConfig, RunOptions), String> {
     let mut config = WasiConfig::new();
     if let Some(args) = get(o, "args") {
-        let args: Array = args
-            .dyn_into()
-            .map_err(|_| "args must be an array of strings")?;
+        let args: Array = args.dyn_into().map_err(|_| "args must be an array of strings")?;
         for a in args.iter() {
-            config
-                .args
-                .push(a.as_string().ok_or("args must be an array of strings")?);
+            config.args.push(a.as_string().ok_or("args must be an array of strings")?);
         }
     }
     if let Some(env) = get(o, "env") {
-        for entry in Object::entries(env.dyn_ref::<Object>().ok_or("env must be an object")?).iter()
-        {
+        for entry in Object::entries(env.dyn_ref::<Object>().ok_or("env must be an object")?).iter() {
             let entry: Array = entry.unchecked_into();
-            let value = entry
-                .get(1)
-                .as_string()
-                .ok_or("env values must be strings")?;
-            config
-                .env
-                .push((entry.get(0).as_string().unwrap_or_default(), value));
+            let value = entry.get(1).as_string().ok_or("env values must be strings")?;
+            config.env.push((entry.get(0).as_string().unwrap_or_default(), value));
         }
     }
+    let mut feed = None;
     if let Some(stdin) = get(o, "stdin") {
-        config.stdin = bytes_or_text(&stdin, "stdin")?;
+        match stdin.dyn_into::<Function>() {
+            Ok(f) => feed = Some(stdin_feed(f)),
+            Err(stdin) => config.stdin = bytes_or_text(&stdin, "stdin")?,
+        }
     }
     let readonly: Vec<String> = match get(o, "readonly") {
         Some(r) => r
@@ -191,39 +186,47 @@ fn parse_options(o: &JsValue) -> Result<(WasiConfig, RunOptions), String> {
         None => Vec::new(),
     };
     if let Some(pre) = get(o, "preopens") {
-        for entry in Object::entries(
-            pre.dyn_ref::<Object>()
-                .ok_or("preopens must be an object")?,
-        )
-        .iter()
-        {
+        for entry in Object::entries(pre.dyn_ref::<Object>().ok_or("preopens must be an object")?).iter() {
             let entry: Array = entry.unchecked_into();
             let path = entry.get(0).as_string().unwrap_or_default();
             let tree = tree_from_js(&entry.get(1), &path)?;
             if !matches!(tree, Tree::Dir(_)) {
                 return Err(format!("preopen {path} must be a directory object"));
             }
-            config.preopens.push(Preopen {
-                readonly: readonly.contains(&path),
-                guest_path: path,
-                tree,
-            });
+            config.preopens.push(Preopen { readonly: readonly.contains(&path), guest_path: path, tree });
         }
     }
     let sink = |k: &str| -> Result<Option<Box<dyn OutputSink>>, String> {
         match get(o, k) {
-            Some(f) => Ok(Some(Box::new(JsSink(
-                f.dyn_into()
-                    .map_err(|_| format!("{k} must be a function"))?,
-            )))),
+            Some(f) => {
+                Ok(Some(Box::new(JsSink(f.dyn_into().map_err(|_| format!("{k} must be a function"))?))))
+            }
             None => Ok(None),
         }
     };
-    let opts = RunOptions {
-        on_stdout: sink("onStdout")?,
-        on_stderr: sink("onStderr")?,
-    };
+    let opts = RunOptions { on_stdout: sink("onStdout")?, on_stderr: sink("onStderr")?, stdin: feed };
     Ok((config, opts))
+}
+
+/// Interactive stdin from a JS function returning (a promise of) the next
+/// chunk, or `null` at the end.
+fn stdin_feed(f: Function) -> super::StdinFeed {
+    Box::new(move || {
+        let result = f.call0(&JsValue::NULL);
+        Box::pin(async move {
+            let value = match result {
+                Ok(v) if v.has_type::<js_sys::Promise>() => {
+                    wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(v)).await.ok()?
+                }
+                Ok(v) => v,
+                Err(_) => return None,
+            };
+            if value.is_null() || value.is_undefined() {
+                return None;
+            }
+            bytes_or_text(&value, "stdin chunk").ok()
+        })
+    })
 }
 
 /// A `DirSpec` value to a tree: bytes or text are files, `{ symlink }` a
@@ -238,9 +241,7 @@ fn tree_from_js(v: &JsValue, path: &str) -> Result<Tree, String> {
     {
         return Ok(Tree::File(bytes_or_text(v, path)?));
     }
-    let obj = v
-        .dyn_ref::<Object>()
-        .ok_or_else(|| format!("{path}: not a file or directory"))?;
+    let obj = v.dyn_ref::<Object>().ok_or_else(|| format!("{path}: not a file or directory"))?;
     if let Some(target) = get(v, "symlink").and_then(|t| t.as_string()) {
         return Ok(Tree::Symlink(target));
     }

@@ -19,20 +19,12 @@ pub struct JsMemory {
 impl JsMemory {
     /// No memory yet (before instantiation, or a guest that exports none).
     pub fn none() -> JsMemory {
-        JsMemory {
-            memory: None,
-            view: Uint8Array::new_with_length(0),
-            len: 0,
-        }
+        JsMemory { memory: None, view: Uint8Array::new_with_length(0), len: 0 }
     }
 
     /// Wraps the guest's exported memory.
     pub fn new(memory: WebAssembly::Memory) -> JsMemory {
-        let mut m = JsMemory {
-            memory: Some(memory),
-            view: Uint8Array::new_with_length(0),
-            len: 0,
-        };
+        let mut m = JsMemory { memory: Some(memory), view: Uint8Array::new_with_length(0), len: 0 };
         m.reacquire();
         m
     }

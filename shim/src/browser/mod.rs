@@ -7,7 +7,10 @@ pub mod js;
 mod memory;
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use js_sys::{Function, Object, Reflect, Uint8Array, WebAssembly};
@@ -19,9 +22,9 @@ pub use host::BrowserHost;
 pub use memory::JsMemory;
 
 use crate::abi::{Errno, Flavor};
-use crate::ctx::{OutputSink, WasiConfig, WasiCtx};
+use crate::ctx::{InputReady, InputSource, OutputSink, WasiConfig, WasiCtx};
 use crate::module::{self, ModuleError};
-use crate::syscalls::{self, errno_of, Env, Stop};
+use crate::syscalls::{self, Env, Stop, Wait};
 use crate::vfs::Tree;
 
 /// How a guest run ended.
@@ -90,6 +93,11 @@ impl From<ModuleError> for RunError {
     }
 }
 
+/// Interactive stdin: called whenever the guest reads and everything given
+/// so far has been consumed; resolves to the next bytes, or `None` at the
+/// end of the input. The guest waits meanwhile (this needs JSPI).
+pub type StdinFeed = Box<dyn FnMut() -> Pin<Box<dyn Future<Output = Option<Vec<u8>>>>>>;
+
 /// Optional hooks for a run.
 #[derive(Default)]
 pub struct RunOptions {
@@ -97,6 +105,72 @@ pub struct RunOptions {
     pub on_stdout: Option<Box<dyn OutputSink>>,
     /// Receives stderr as it is written.
     pub on_stderr: Option<Box<dyn OutputSink>>,
+    /// Interactive stdin, instead of the configuration's fixed bytes.
+    pub stdin: Option<StdinFeed>,
+}
+
+/// Whether this browser can suspend a guest while it waits (JSPI:
+/// `WebAssembly.Suspending` and `WebAssembly.promising`). Then sleeping
+/// costs no CPU and stdin can be interactive.
+pub fn can_suspend() -> bool {
+    jspi_available()
+}
+
+#[wasm_bindgen(inline_js = r#"
+export function jspi_available() {
+  return typeof WebAssembly.Suspending === "function" && typeof WebAssembly.promising === "function";
+}
+// An import that may have to wait: a plain call while the shim answers at
+// once; when it answers PENDING, a promise that waits (dispatch.wait()) and
+// asks again, so JSPI suspends the guest meanwhile. Both importable calls
+// that can wait (fd_read, poll_oneoff) take four arguments.
+export function suspending(dispatch, name, pending) {
+  const f = dispatch[name].bind(dispatch);
+  return new WebAssembly.Suspending(function (a, b, c, d) {
+    const r = f(a, b, c, d);
+    if (r !== pending) return r;
+    return (async () => {
+      let v = r;
+      while (v === pending) {
+        await dispatch.wait();
+        v = f(a, b, c, d);
+      }
+      return v;
+    })();
+  });
+}
+export function promising(f) { return WebAssembly.promising(f); }
+"#)]
+extern "C" {
+    fn jspi_available() -> bool;
+    fn suspending(dispatch: &JsValue, name: &str, pending: u32) -> JsValue;
+    fn promising(f: &Function) -> Function;
+}
+
+/// What a dispatch method returns when the call must wait (never an errno).
+const PENDING: u32 = 0xffff;
+
+/// The bytes interactive stdin has delivered and the guest not yet read.
+#[derive(Default)]
+struct StdinQueue {
+    data: VecDeque<u8>,
+    eof: bool,
+}
+
+struct QueueInput(Rc<RefCell<StdinQueue>>);
+
+impl InputSource for QueueInput {
+    fn read(&mut self, buf: &mut [u8]) -> InputReady {
+        let mut q = self.0.borrow_mut();
+        if q.data.is_empty() {
+            return if q.eof { InputReady::Read(0) } else { InputReady::WouldBlock };
+        }
+        let n = buf.len().min(q.data.len());
+        for (dst, src) in buf.iter_mut().zip(q.data.drain(..n)) {
+            *dst = src;
+        }
+        InputReady::Read(n)
+    }
 }
 
 /// Runs a `wasm32-wasip1` command to completion and returns its output.
@@ -127,13 +201,25 @@ pub async fn run_compiled(
     options: RunOptions,
 ) -> Result<RunOutput, RunError> {
     check_import_names(compiled)?;
+    let jspi = jspi_available();
+    if options.stdin.is_some() && !jspi {
+        return Err(RunError::Config(Errno::Nosys));
+    }
     let mut ctx = WasiCtx::new(config, Box::new(BrowserHost)).map_err(RunError::Config)?;
     ctx.stdout.listener = options.on_stdout;
     ctx.stderr.listener = options.on_stderr;
+    ctx.can_suspend = jspi;
+    let queue = Rc::new(RefCell::new(StdinQueue::default()));
+    if options.stdin.is_some() {
+        ctx.stdin = Box::new(QueueInput(queue.clone()));
+    }
     let state = Rc::new(RefCell::new(State {
         ctx,
         mem: JsMemory::none(),
         exit: None,
+        pending: None,
+        stdin_feed: options.stdin,
+        stdin_queue: queue,
     }));
 
     let (imports, dispatchers) =
@@ -150,13 +236,13 @@ pub async fn run_compiled(
         }
         Ok(instance) => {
             let instance: WebAssembly::Instance = instance.unchecked_into();
-            let termination = start(&state, &instance);
+            let termination = start(&state, &instance, jspi).await;
             free(&dispatchers);
             termination
         }
     };
-    let state = Rc::try_unwrap(state)
-        .map_err(|_| RunError::Instantiate("the run is still referenced".into()))?;
+    let state =
+        Rc::try_unwrap(state).map_err(|_| RunError::Instantiate("the run is still referenced".into()))?;
     let mut ctx = state.into_inner().ctx;
     Ok(RunOutput {
         termination,
@@ -167,24 +253,29 @@ pub async fn run_compiled(
 }
 
 /// Calls `_start` (or `_initialize` for a reactor) and turns how it ended
-/// into a [`Termination`].
-fn start(state: &Rc<RefCell<State>>, instance: &WebAssembly::Instance) -> Termination {
+/// into a [`Termination`]. With JSPI the entry point runs as a promise, so
+/// the guest can be suspended while a call waits.
+async fn start(state: &Rc<RefCell<State>>, instance: &WebAssembly::Instance, jspi: bool) -> Termination {
     let exports = instance.exports();
     if let Ok(mem) = Reflect::get(&exports, &"memory".into()) {
         if let Ok(mem) = mem.dyn_into::<WebAssembly::Memory>() {
             state.borrow_mut().mem = JsMemory::new(mem);
         }
     }
-    let entry = ["_start", "_initialize"].iter().find_map(|name| {
-        Reflect::get(&exports, &(*name).into())
-            .ok()?
-            .dyn_into::<Function>()
-            .ok()
-    });
+    let entry = ["_start", "_initialize"]
+        .iter()
+        .find_map(|name| Reflect::get(&exports, &(*name).into()).ok()?.dyn_into::<Function>().ok());
     let Some(entry) = entry else {
         return Termination::Trap("the module exports no `_start`".into());
     };
-    let outcome = entry.call0(&JsValue::UNDEFINED);
+    let outcome = if jspi {
+        match promising(&entry).call0(&JsValue::UNDEFINED) {
+            Ok(promise) => JsFuture::from(js_sys::Promise::from(promise)).await,
+            Err(e) => Err(e),
+        }
+    } else {
+        entry.call0(&JsValue::UNDEFINED)
+    };
     let exit = state.borrow().exit;
     match (exit, outcome) {
         (Some(code), _) => Termination::Exit(code),
@@ -197,19 +288,11 @@ fn start(state: &Rc<RefCell<State>>, instance: &WebAssembly::Instance) -> Termin
 fn check_import_names(compiled: &WebAssembly::Module) -> Result<(), RunError> {
     let mut missing = Vec::new();
     for desc in WebAssembly::Module::imports(compiled).iter() {
-        let get = |k: &str| {
-            Reflect::get(&desc, &k.into())
-                .ok()
-                .and_then(|v| v.as_string())
-                .unwrap_or_default()
-        };
+        let get =
+            |k: &str| Reflect::get(&desc, &k.into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
         let (module, name, kind) = (get("module"), get("name"), get("kind"));
-        let flavor = syscalls::MODULES
-            .iter()
-            .find(|m| m.0 == module)
-            .map(|m| m.1);
-        let ok =
-            kind == "function" && flavor.is_some_and(|f| syscalls::signature(f, &name).is_some());
+        let flavor = syscalls::MODULES.iter().find(|m| m.0 == module).map(|m| m.1);
+        let ok = kind == "function" && flavor.is_some_and(|f| syscalls::signature(f, &name).is_some());
         if !ok {
             missing.push(format!("{module}.{name}"));
         }
@@ -242,6 +325,10 @@ struct State {
     mem: JsMemory,
     /// Set by `proc_exit` before it throws to unwind the guest.
     exit: Option<u32>,
+    /// What the last call that answered `PENDING` waits for.
+    pending: Option<Wait>,
+    stdin_feed: Option<StdinFeed>,
+    stdin_queue: Rc<RefCell<StdinQueue>>,
 }
 
 /// The import functions of one module (`wasi_snapshot_preview1` or
@@ -258,21 +345,57 @@ impl Dispatch {
         let Ok(mut st) = self.state.try_borrow_mut() else {
             return Errno::Busy as u32;
         };
-        let State { ctx, mem, exit } = &mut *st;
+        let State { ctx, mem, exit, pending, .. } = &mut *st;
         mem.refresh();
-        let mut env = Env {
-            ctx,
-            mem,
-            flavor: self.flavor,
-        };
-        match errno_of(f(&mut env)) {
-            Ok(errno) => errno,
+        let mut env = Env { ctx, mem, flavor: self.flavor };
+        match f(&mut env) {
+            Ok(()) => Errno::Success as u32,
+            Err(Stop::Errno(e)) => e as u32,
+            Err(Stop::Pending(w)) if env.ctx.can_suspend => {
+                *pending = Some(w);
+                PENDING
+            }
+            Err(Stop::Pending(_)) => Errno::Again as u32,
             Err(Stop::Exit(code)) => {
                 *exit = Some(code);
                 Errno::Success as u32
             }
-            Err(_) => Errno::Io as u32,
         }
+    }
+}
+
+#[wasm_bindgen]
+impl Dispatch {
+    /// Resolves when what the last `PENDING` call waits for has come: the
+    /// deadline has passed, or stdin has more bytes (or ended).
+    #[doc(hidden)]
+    pub fn wait(&self) -> js_sys::Promise {
+        let state = self.state.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            let pending = state.try_borrow_mut().ok().and_then(|mut s| s.pending.take());
+            match pending {
+                Some(Wait::Until(deadline)) => {
+                    let ms = (deadline as f64 / 1e6 - host::monotonic_ms()).max(0.0);
+                    JsFuture::from(host::sleep_ms(ms)).await?;
+                }
+                Some(Wait::Stdin) => {
+                    let next =
+                        state.try_borrow_mut().ok().and_then(|mut s| s.stdin_feed.as_mut().map(|f| f()));
+                    let chunk = match next {
+                        Some(fut) => fut.await,
+                        None => None,
+                    };
+                    let queue = state.borrow().stdin_queue.clone();
+                    let mut q = queue.borrow_mut();
+                    match chunk {
+                        Some(bytes) => q.data.extend(bytes),
+                        None => q.eof = true,
+                    }
+                }
+                None => {}
+            }
+            Ok(JsValue::UNDEFINED)
+        })
     }
 }
 
@@ -311,19 +434,21 @@ crate::for_each_syscall!(dispatch_methods);
 fn import_object(state: &Rc<RefCell<State>>) -> Result<(Object, Vec<JsValue>), JsValue> {
     let imports = Object::new();
     let mut dispatchers = Vec::new();
+    let jspi = state.borrow().ctx.can_suspend;
     for (module, flavor) in syscalls::MODULES {
-        let obj: JsValue = Dispatch {
-            state: state.clone(),
-            flavor,
-        }
-        .into();
+        let obj: JsValue = Dispatch { state: state.clone(), flavor }.into();
         let ns = Object::new();
         for name in syscall_names() {
             if syscalls::signature(flavor, name).is_none() {
                 continue;
             }
-            let method: Function = Reflect::get(&obj, &(*name).into())?.dyn_into()?;
-            Reflect::set(&ns, &(*name).into(), &method.bind0(&obj))?;
+            let import = if jspi && matches!(*name, "fd_read" | "poll_oneoff") {
+                suspending(&obj, name, PENDING)
+            } else {
+                let method: Function = Reflect::get(&obj, &(*name).into())?.dyn_into()?;
+                method.bind0(&obj).into()
+            };
+            Reflect::set(&ns, &(*name).into(), &import)?;
         }
         Reflect::set(&imports, &module.into(), &ns)?;
         dispatchers.push(obj);

@@ -15,10 +15,7 @@ fn list<'a>(e: &'a Env<'_>, environ: bool) -> &'a StringList {
 
 fn sizes_get(e: &mut Env, environ: bool, count: u32, size: u32) -> SysResult {
     let l = list(e, environ);
-    let (n, bytes) = (
-        u32::try_from(l.offsets.len())?,
-        u32::try_from(l.bytes.len())?,
-    );
+    let (n, bytes) = (u32::try_from(l.offsets.len())?, u32::try_from(l.bytes.len())?);
     e.mem.write_u32(count, n)?;
     e.mem.write_u32(size, bytes)?;
     Ok(())

@@ -2,8 +2,8 @@
 
 use super::{Env, Stop, SysResult, Wait};
 use crate::abi::{
-    encode_prestat_dir, fdflags, fstflags, rights, Dirent, Errno, Fdstat, Filestat, Filetype,
-    Whence, ADVICE_MAX,
+    encode_prestat_dir, fdflags, fstflags, rights, Dirent, Errno, Fdstat, Filestat, Filetype, Whence,
+    ADVICE_MAX,
 };
 use crate::ctx::InputReady;
 use crate::fd::{Descriptor, OpenFile, Stdio};
@@ -76,8 +76,7 @@ fn data_mut(vfs: &mut Vfs, ino: Ino) -> Result<&mut Vec<u8>, Errno> {
 pub(crate) fn grow(data: &mut Vec<u8>, len: u64) -> Result<(), Errno> {
     let len = usize::try_from(len).map_err(|_| Errno::Fbig)?;
     if len > data.len() {
-        data.try_reserve(len - data.len())
-            .map_err(|_| Errno::Nospc)?;
+        data.try_reserve(len - data.len()).map_err(|_| Errno::Nospc)?;
         data.resize(len, 0);
     }
     Ok(())
@@ -150,11 +149,7 @@ fn read_stdin(e: &mut Env, iovs: &[Iovec], total: u32) -> Result<u32, Stop> {
 pub fn fd_read(e: &mut Env, fd: u32, iovs: u32, iovs_len: u32, nread: u32) -> SysResult {
     let (iovs, total) = iovecs(e, iovs, iovs_len)?;
     let n = match e.ctx.fds.get(fd)? {
-        Descriptor::Stdio {
-            stream: Stdio::Stdin,
-            rights,
-            ..
-        } => {
+        Descriptor::Stdio { stream: Stdio::Stdin, rights, .. } => {
             rights.require(rights::FD_READ).map_err(|_| Errno::Badf)?;
             read_stdin(e, &iovs, total)?
         }
@@ -173,14 +168,7 @@ pub fn fd_read(e: &mut Env, fd: u32, iovs: u32, iovs_len: u32, nread: u32) -> Sy
 }
 
 /// `fd_pread`: reads at `offset` without moving the cursor.
-pub fn fd_pread(
-    e: &mut Env,
-    fd: u32,
-    iovs: u32,
-    iovs_len: u32,
-    offset: u64,
-    nread: u32,
-) -> SysResult {
+pub fn fd_pread(e: &mut Env, fd: u32, iovs: u32, iovs_len: u32, offset: u64, nread: u32) -> SysResult {
     let (iovs, _) = iovecs(e, iovs, iovs_len)?;
     let ino = file_mut(e, fd, FileOp::Pread)?.ino;
     let n = read_at(e, ino, offset, &iovs)?;
@@ -207,11 +195,7 @@ pub fn fd_write(e: &mut Env, fd: u32, iovs: u32, iovs_len: u32, nwritten: u32) -
         Descriptor::File(_) => {
             let f = file_mut(e, fd, FileOp::Pwrite)?;
             let (ino, append, pos) = (f.ino, f.fdflags & fdflags::APPEND != 0, f.pos);
-            let pos = if append {
-                data(&e.ctx.vfs, ino)?.len() as u64
-            } else {
-                pos
-            };
+            let pos = if append { data(&e.ctx.vfs, ino)?.len() as u64 } else { pos };
             let n = write_at(e, ino, pos, &iovs, total)?;
             file_mut(e, fd, FileOp::Other)?.pos = pos + u64::from(n);
         }
@@ -222,22 +206,11 @@ pub fn fd_write(e: &mut Env, fd: u32, iovs: u32, iovs_len: u32, nwritten: u32) -
 
 /// `fd_pwrite`: writes at `offset` without moving the cursor (at the end
 /// on an `APPEND` descriptor, as Linux and wasmtime do).
-pub fn fd_pwrite(
-    e: &mut Env,
-    fd: u32,
-    iovs: u32,
-    iovs_len: u32,
-    offset: u64,
-    nwritten: u32,
-) -> SysResult {
+pub fn fd_pwrite(e: &mut Env, fd: u32, iovs: u32, iovs_len: u32, offset: u64, nwritten: u32) -> SysResult {
     let (iovs, total) = iovecs(e, iovs, iovs_len)?;
     let f = file_mut(e, fd, FileOp::Pwrite)?;
     let (ino, append) = (f.ino, f.fdflags & fdflags::APPEND != 0);
-    let offset = if append {
-        data(&e.ctx.vfs, ino)?.len() as u64
-    } else {
-        offset
-    };
+    let offset = if append { data(&e.ctx.vfs, ino)?.len() as u64 } else { offset };
     let n = write_at(e, ino, offset, &iovs, total)?;
     e.mem.write_u32(nwritten, n)?;
     Ok(())
@@ -334,17 +307,13 @@ pub fn fd_fdstat_set_rights(e: &mut Env, fd: u32, base: u64, inheriting: u64) ->
 /// `fd_filestat_get`. Standard streams report an `UNKNOWN` file type.
 pub fn fd_filestat_get(e: &mut Env, fd: u32, buf: u32) -> SysResult {
     let st = match e.ctx.fds.get(fd)? {
-        Descriptor::Stdio { .. } => Filestat {
-            filetype: Filetype::Unknown as u8,
-            ..Default::default()
-        },
+        Descriptor::Stdio { .. } => Filestat { filetype: Filetype::Unknown as u8, ..Default::default() },
         d => {
             d.rights().require(rights::FD_FILESTAT_GET)?;
             e.ctx.vfs.stat(d.ino().ok_or(Errno::Badf)?)?
         }
     };
-    e.mem
-        .write(buf, &st.encode(e.flavor)[..Filestat::size_of(e.flavor)])?;
+    e.mem.write(buf, &st.encode(e.flavor)[..Filestat::size_of(e.flavor)])?;
     Ok(())
 }
 
@@ -403,23 +372,13 @@ pub(crate) fn set_times(e: &mut Env, ino: Ino, atim: u64, mtim: u64, flags: u32)
 }
 
 /// `fd_filestat_set_times` on a file or directory.
-pub fn fd_filestat_set_times(
-    e: &mut Env,
-    fd: u32,
-    atim: u64,
-    mtim: u64,
-    fst_flags: u32,
-) -> SysResult {
+pub fn fd_filestat_set_times(e: &mut Env, fd: u32, atim: u64, mtim: u64, fst_flags: u32) -> SysResult {
     let (ino, mutable) = match e.ctx.fds.get(fd)? {
         Descriptor::Stdio { .. } => return Err(Errno::Badf.into()),
         Descriptor::File(f) => (f.ino, f.mutable),
         Descriptor::Dir(d) => (d.ino, d.mutable),
     };
-    e.ctx
-        .fds
-        .get(fd)?
-        .rights()
-        .require(rights::FD_FILESTAT_SET_TIMES)?;
+    e.ctx.fds.get(fd)?.rights().require(rights::FD_FILESTAT_SET_TIMES)?;
     if !mutable {
         return Err(Errno::Perm.into());
     }
@@ -480,14 +439,7 @@ pub fn fd_prestat_dir_name(e: &mut Env, fd: u32, path: u32, path_len: u32) -> Sy
 /// `fd_readdir`: `.` and `..` first, then the entries in creation order.
 /// Cookies: 0 starts, 1 is after `.`, 2 after `..`, and an entry with
 /// sequence number `s` is followed by cookie `s + 3`.
-pub fn fd_readdir(
-    e: &mut Env,
-    fd: u32,
-    buf: u32,
-    buf_len: u32,
-    cookie: u64,
-    bufused: u32,
-) -> SysResult {
+pub fn fd_readdir(e: &mut Env, fd: u32, buf: u32, buf_len: u32, cookie: u64, bufused: u32) -> SysResult {
     let ino = match e.ctx.fds.get(fd)? {
         Descriptor::Dir(d) => {
             d.rights.require(rights::FD_READDIR)?;
@@ -500,12 +452,7 @@ pub fn fd_readdir(
     let dir = e.ctx.vfs.dir(ino)?;
     let mut out: Vec<u8> = Vec::with_capacity(cap.min(1 << 16));
     let push = |out: &mut Vec<u8>, next: u64, ino: Ino, ty: Filetype, name: &str| -> bool {
-        let d = Dirent {
-            next,
-            ino,
-            namlen: name.len() as u32,
-            filetype: ty as u8,
-        };
+        let d = Dirent { next, ino, namlen: name.len() as u32, filetype: ty as u8 };
         out.extend_from_slice(&d.encode());
         out.extend_from_slice(name.as_bytes());
         out.len() < cap

@@ -177,10 +177,8 @@ macro_rules! signature_table {
 for_each_syscall!(signature_table);
 
 /// The import modules the shim provides.
-pub const MODULES: [(&str, Flavor); 2] = [
-    ("wasi_snapshot_preview1", Flavor::Preview1),
-    ("wasi_unstable", Flavor::Snapshot0),
-];
+pub const MODULES: [(&str, Flavor); 2] =
+    [("wasi_snapshot_preview1", Flavor::Preview1), ("wasi_unstable", Flavor::Snapshot0)];
 
 /// The signature of `name` in the import module of `flavor`, if the shim
 /// provides it.
@@ -202,10 +200,6 @@ mod tests {
         assert_eq!(open.params.len(), 9);
         assert_eq!(open.params[5], ValType::I64);
         assert!(signature(Flavor::Snapshot0, "sock_accept").is_none());
-        assert!(
-            !signature(Flavor::Preview1, "proc_exit")
-                .unwrap()
-                .returns_errno
-        );
+        assert!(!signature(Flavor::Preview1, "proc_exit").unwrap().returns_errno);
     }
 }

@@ -22,10 +22,7 @@ fn base_dir(e: &Env, fd: u32, needed: u64) -> Result<Base, Errno> {
     match e.ctx.fds.get(fd)? {
         Descriptor::Dir(d) => {
             d.rights.require(needed)?;
-            Ok(Base {
-                ino: d.ino,
-                mutable: d.mutable,
-            })
+            Ok(Base { ino: d.ino, mutable: d.mutable })
         }
         Descriptor::File(_) => Err(Errno::Notdir),
         Descriptor::Stdio { .. } => Err(Errno::Badf),
@@ -33,14 +30,7 @@ fn base_dir(e: &Env, fd: u32, needed: u64) -> Result<Base, Errno> {
 }
 
 /// Reads the path argument and resolves it below `fd`.
-fn lookup(
-    e: &Env,
-    fd: u32,
-    needed: u64,
-    path: u32,
-    len: u32,
-    follow: bool,
-) -> Result<(Lookup, Base), Errno> {
+fn lookup(e: &Env, fd: u32, needed: u64, path: u32, len: u32, follow: bool) -> Result<(Lookup, Base), Errno> {
     let base = base_dir(e, fd, needed)?;
     let path = e.mem.read_string(path, len)?;
     Ok((e.ctx.vfs.resolve(base.ino, &path, follow)?, base))
@@ -48,14 +38,7 @@ fn lookup(
 
 /// [`lookup`] for a call that changes the tree: `EPERM` below a read-only
 /// preopen.
-fn lookup_mut(
-    e: &Env,
-    fd: u32,
-    needed: u64,
-    path: u32,
-    len: u32,
-    follow: bool,
-) -> Result<Lookup, Errno> {
+fn lookup_mut(e: &Env, fd: u32, needed: u64, path: u32, len: u32, follow: bool) -> Result<Lookup, Errno> {
     let (l, base) = lookup(e, fd, needed, path, len, follow)?;
     if !base.mutable {
         return Err(Errno::Perm);
@@ -110,10 +93,7 @@ pub fn path_open(
     }
     let read = rights_base & (rights::FD_READ | rights::FD_READDIR) != 0;
     let write = rights_base
-        & (rights::FD_WRITE
-            | rights::FD_DATASYNC
-            | rights::FD_ALLOCATE
-            | rights::FD_FILESTAT_SET_SIZE)
+        & (rights::FD_WRITE | rights::FD_DATASYNC | rights::FD_ALLOCATE | rights::FD_FILESTAT_SET_SIZE)
         != 0;
     let follow = dirflags & lookupflags::SYMLINK_FOLLOW != 0;
     let (l, base) = lookup(e, fd, needed, path, path_len, follow)?;
@@ -138,19 +118,10 @@ pub fn path_open(
         }
         None if !creat => return Err(Errno::Noent.into()),
         None if l.trailing_slash => return Err(Errno::Isdir.into()),
-        None => e
-            .ctx
-            .vfs
-            .create(l.parent, &l.name, Node::File(Vec::new()), now)?,
+        None => e.ctx.vfs.create(l.parent, &l.name, Node::File(Vec::new()), now)?,
     };
     let d = if is_dir(e, ino)? {
-        Descriptor::Dir(OpenDir {
-            ino,
-            preopen: None,
-            fdflags,
-            rights: DIR_RIGHTS,
-            mutable: base.mutable,
-        })
+        Descriptor::Dir(OpenDir { ino, preopen: None, fdflags, rights: DIR_RIGHTS, mutable: base.mutable })
     } else {
         Descriptor::File(OpenFile {
             ino,
@@ -180,26 +151,16 @@ pub fn path_create_directory(e: &mut Env, fd: u32, path: u32, path_len: u32) -> 
         return Err(Errno::Exist.into());
     }
     let now = e.now();
-    e.ctx
-        .vfs
-        .create(l.parent, &l.name, Node::Dir(Directory::default()), now)?;
+    e.ctx.vfs.create(l.parent, &l.name, Node::Dir(Directory::default()), now)?;
     Ok(())
 }
 
 /// `path_filestat_get`.
-pub fn path_filestat_get(
-    e: &mut Env,
-    fd: u32,
-    flags: u32,
-    path: u32,
-    path_len: u32,
-    buf: u32,
-) -> SysResult {
+pub fn path_filestat_get(e: &mut Env, fd: u32, flags: u32, path: u32, path_len: u32, buf: u32) -> SysResult {
     let follow = flags & lookupflags::SYMLINK_FOLLOW != 0;
     let (l, _) = lookup(e, fd, rights::PATH_FILESTAT_GET, path, path_len, follow)?;
     let st = e.ctx.vfs.stat(existing(e, &l)?)?;
-    e.mem
-        .write(buf, &st.encode(e.flavor)[..Filestat::size_of(e.flavor)])?;
+    e.mem.write(buf, &st.encode(e.flavor)[..Filestat::size_of(e.flavor)])?;
     Ok(())
 }
 
@@ -216,14 +177,7 @@ pub fn path_filestat_set_times(
     fst_flags: u32,
 ) -> SysResult {
     let follow = flags & lookupflags::SYMLINK_FOLLOW != 0;
-    let l = lookup_mut(
-        e,
-        fd,
-        rights::PATH_FILESTAT_SET_TIMES,
-        path,
-        path_len,
-        follow,
-    )?;
+    let l = lookup_mut(e, fd, rights::PATH_FILESTAT_SET_TIMES, path, path_len, follow)?;
     let ino = existing(e, &l)?;
     set_times(e, ino, atim, mtim, fst_flags)
 }
@@ -241,22 +195,8 @@ pub fn path_link(
     new_path_len: u32,
 ) -> SysResult {
     let follow = old_flags & lookupflags::SYMLINK_FOLLOW != 0;
-    let (old, _) = lookup(
-        e,
-        old_fd,
-        rights::PATH_LINK_SOURCE,
-        old_path,
-        old_path_len,
-        follow,
-    )?;
-    let new = lookup_mut(
-        e,
-        new_fd,
-        rights::PATH_LINK_TARGET,
-        new_path,
-        new_path_len,
-        false,
-    )?;
+    let (old, _) = lookup(e, old_fd, rights::PATH_LINK_SOURCE, old_path, old_path_len, follow)?;
+    let new = lookup_mut(e, new_fd, rights::PATH_LINK_TARGET, new_path, new_path_len, false)?;
     let ino = existing(e, &old)?;
     if is_dir(e, ino)? {
         return Err(Errno::Perm.into());
@@ -340,22 +280,8 @@ pub fn path_rename(
     new_path: u32,
     new_path_len: u32,
 ) -> SysResult {
-    let from = lookup_mut(
-        e,
-        fd,
-        rights::PATH_RENAME_SOURCE,
-        old_path,
-        old_path_len,
-        false,
-    )?;
-    let to = lookup_mut(
-        e,
-        new_fd,
-        rights::PATH_RENAME_TARGET,
-        new_path,
-        new_path_len,
-        false,
-    )?;
+    let from = lookup_mut(e, fd, rights::PATH_RENAME_SOURCE, old_path, old_path_len, false)?;
+    let to = lookup_mut(e, new_fd, rights::PATH_RENAME_TARGET, new_path, new_path_len, false)?;
     let src = from.ino.ok_or(Errno::Noent)?;
     if from.name == "." || to.name == "." {
         return Err(Errno::Busy.into());
@@ -378,9 +304,7 @@ pub fn path_rename(
         return Err(Errno::Inval.into());
     }
     let now = e.now();
-    e.ctx
-        .vfs
-        .rename(from.parent, &from.name, to.parent, &to.name, now)?;
+    e.ctx.vfs.rename(from.parent, &from.name, to.parent, &to.name, now)?;
     Ok(())
 }
 
@@ -409,8 +333,6 @@ pub fn path_symlink(
         return Err(Errno::Noent.into());
     }
     let now = e.now();
-    e.ctx
-        .vfs
-        .create(l.parent, &l.name, Node::Symlink(target), now)?;
+    e.ctx.vfs.create(l.parent, &l.name, Node::Symlink(target), now)?;
     Ok(())
 }
