@@ -70,10 +70,10 @@ fn App() -> impl IntoView {
         let config = WasiConfig::new().arg(m.name.clone()).args(argv).stdin(stdin.get_untracked());
         running.set(true);
         spawn_local(async move {
-            let view = match browser::run(&m.bytes, &config).await {
+            let view = match browser::run(&m.bytes, config).await {
                 Ok(out) => RunView {
-                    stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-                    stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+                    stdout: String::from_utf8_lossy(&out.stdout.to_vec()).into_owned(),
+                    stderr: String::from_utf8_lossy(&out.stderr.to_vec()).into_owned(),
                     ok: out.exit_code() == Some(0),
                     status: match out.termination {
                         Termination::Exit(c) => format!("exit code {c}"),

@@ -42,12 +42,59 @@ impl OutputSink for Capture {
     }
 }
 
+/// Bytes captured from an output stream, kept in chunks so that capturing
+/// never copies what it already holds (no reallocation of one big buffer).
+#[derive(Debug, Default, Clone)]
+pub struct Captured {
+    chunks: Vec<Vec<u8>>,
+    len: usize,
+}
+
+impl Captured {
+    /// Total bytes captured.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when nothing was captured.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The captured bytes, chunk by chunk, in order.
+    pub fn chunks(&self) -> impl Iterator<Item = &[u8]> {
+        self.chunks.iter().map(Vec::as_slice)
+    }
+
+    /// All captured bytes in one vector.
+    pub fn to_vec(&self) -> Vec<u8> {
+        let mut v = Vec::with_capacity(self.len);
+        for c in &self.chunks {
+            v.extend_from_slice(c);
+        }
+        v
+    }
+
+    /// Room for `n` more bytes at the end of the last chunk: a new chunk of
+    /// at least 64 KiB, growing with what has been captured, when needed.
+    fn reserve(&mut self, n: usize) -> Result<&mut Vec<u8>, Errno> {
+        let fits = self.chunks.last().is_some_and(|c| c.capacity() - c.len() >= n);
+        if !fits {
+            let mut chunk = Vec::new();
+            chunk.try_reserve_exact(n.max(64 << 10).max(self.len / 2)).map_err(|_| Errno::Nospc)?;
+            self.chunks.push(chunk);
+        }
+        self.len += n;
+        self.chunks.last_mut().ok_or(Errno::Nospc)
+    }
+}
+
 /// A standard output stream: optionally captured, optionally forwarded as
 /// it is written.
 #[derive(Default)]
 pub struct Output {
     /// Everything written, if capturing.
-    pub captured: Option<Vec<u8>>,
+    pub captured: Option<Captured>,
     /// Called on every write (streaming to a page, say).
     pub listener: Option<Box<dyn OutputSink>>,
 }
@@ -55,25 +102,22 @@ pub struct Output {
 impl Output {
     /// An output that keeps all bytes.
     pub fn capturing() -> Output {
-        Output { captured: Some(Vec::new()), listener: None }
+        Output { captured: Some(Captured::default()), listener: None }
     }
 
-    /// Copies one `fd_write`'s buffers out of guest memory, straight into
-    /// the capture when there is one.
+    /// Copies one `fd_write`'s buffers out of guest memory, once, straight
+    /// into the capture (or a scratch buffer when only streaming).
     pub fn write_from(
         &mut self,
         mem: &dyn crate::memory::GuestMemory,
         iovs: &[crate::memory::Iovec],
         total: u32,
     ) -> Result<(), Errno> {
-        let mut scratch;
+        let mut scratch = Vec::new();
         let buf = match &mut self.captured {
-            Some(c) => {
-                c.try_reserve(total as usize).map_err(|_| Errno::Nospc)?;
-                c
-            }
+            Some(c) => c.reserve(total as usize)?,
             None => {
-                scratch = Vec::with_capacity(total as usize);
+                scratch.try_reserve_exact(total as usize).map_err(|_| Errno::Nospc)?;
                 &mut scratch
             }
         };
@@ -92,7 +136,9 @@ impl Output {
     /// Hands bytes to the capture and the listener.
     pub fn write(&mut self, bytes: &[u8]) {
         if let Some(c) = &mut self.captured {
-            c.extend_from_slice(bytes);
+            if let Ok(buf) = c.reserve(bytes.len()) {
+                buf.extend_from_slice(bytes);
+            }
         }
         if let Some(l) = &mut self.listener {
             l.write(bytes);
@@ -251,7 +297,7 @@ impl WasiCtx {
     /// Builds the state for a run: descriptors 0–2 are the standard streams,
     /// the preopens follow from 3 in order. `EINVAL` if an argument or
     /// variable contains a NUL byte or a preopen tree is not a directory.
-    pub fn new(config: &WasiConfig, host: Box<dyn Host>) -> Result<WasiCtx, Errno> {
+    pub fn new(config: WasiConfig, host: Box<dyn Host>) -> Result<WasiCtx, Errno> {
         if config.args.iter().any(|a| a.contains('\0')) {
             return Err(Errno::Inval);
         }
@@ -264,7 +310,7 @@ impl WasiCtx {
             env: StringList::new(config.env.iter().map(|(k, v)| format!("{k}={v}").into_bytes())),
             fds: FdTable::new(),
             vfs: Vfs::new(),
-            stdin: Box::new(BytesInput::new(config.stdin.clone())),
+            stdin: Box::new(BytesInput::new(config.stdin)),
             stdout: Output::capturing(),
             stderr: Output::capturing(),
             host,
@@ -275,8 +321,8 @@ impl WasiCtx {
         for s in [Stdio::Stdin, Stdio::Stdout, Stdio::Stderr] {
             ctx.fds.insert(Descriptor::stdio(s))?;
         }
-        for p in &config.preopens {
-            let Tree::Dir(entries) = &p.tree else {
+        for p in config.preopens {
+            let Tree::Dir(entries) = p.tree else {
                 return Err(Errno::Notdir);
             };
             let root = ctx.vfs.new_root(now);
@@ -289,7 +335,7 @@ impl WasiCtx {
                 rights: PREOPEN_RIGHTS,
                 mutable: !p.readonly,
             }))?;
-            ctx.preopens.push((p.guest_path.clone(), root));
+            ctx.preopens.push((p.guest_path, root));
         }
         Ok(ctx)
     }
@@ -301,5 +347,56 @@ impl WasiCtx {
             .iter()
             .filter_map(|(path, ino)| Some((path.clone(), self.vfs.tree(*ino).ok()?)))
             .collect()
+    }
+
+    /// Ends the run's state: what it wrote to stdout and stderr, and its
+    /// filesystem.
+    pub fn finish(self) -> (Captured, Captured, Filesystem) {
+        (
+            self.stdout.captured.unwrap_or_default(),
+            self.stderr.captured.unwrap_or_default(),
+            Filesystem { vfs: self.vfs, preopens: self.preopens },
+        )
+    }
+}
+
+/// The filesystem a run leaves behind; its trees are built only when
+/// asked for.
+#[derive(Debug, Clone)]
+pub struct Filesystem {
+    vfs: Vfs,
+    preopens: Vec<(String, Ino)>,
+}
+
+impl Filesystem {
+    /// Every preopen's contents, by guest path, in configuration order.
+    pub fn trees(&self) -> Vec<(String, Tree)> {
+        self.preopens
+            .iter()
+            .filter_map(|(path, ino)| Some((path.clone(), self.vfs.tree(*ino).ok()?)))
+            .collect()
+    }
+
+    /// The contents of the preopen at `guest_path`.
+    pub fn preopen(&self, guest_path: &str) -> Option<Tree> {
+        let (_, ino) = self.preopens.iter().find(|(p, _)| p == guest_path)?;
+        self.vfs.tree(*ino).ok()
+    }
+
+    /// What an absolute guest path (`/data/out/report.txt`) holds, found
+    /// through the preopen with the longest matching prefix, as a guest
+    /// would find it; symbolic links are followed.
+    pub fn get(&self, path: &str) -> Option<Tree> {
+        let (rest, ino) = self
+            .preopens
+            .iter()
+            .filter_map(|(pre, ino)| {
+                let rest = path.strip_prefix(pre.trim_end_matches('/'))?;
+                (rest.is_empty() || rest.starts_with('/')).then_some((rest, *ino))
+            })
+            .min_by_key(|(rest, _)| rest.len())?;
+        let rest = rest.trim_start_matches('/');
+        let target = if rest.is_empty() { ino } else { self.vfs.resolve(ino, rest, true).ok()?.ino? };
+        self.vfs.tree(target).ok()
     }
 }

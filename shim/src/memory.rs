@@ -25,6 +25,49 @@ pub trait GuestMemory {
             _ => Err(Errno::Fault),
         }
     }
+
+    // Small fixed-size accesses are the most frequent; an implementation
+    // may do them more cheaply than through a byte buffer.
+
+    /// Reads a little-endian `u32`.
+    fn read_u32(&self, ptr: u32) -> Result<u32, Errno> {
+        let mut b = [0; 4];
+        self.read(ptr, &mut b)?;
+        Ok(u32::from_le_bytes(b))
+    }
+
+    /// Reads a little-endian `u64`.
+    fn read_u64(&self, ptr: u32) -> Result<u64, Errno> {
+        let mut b = [0; 8];
+        self.read(ptr, &mut b)?;
+        Ok(u64::from_le_bytes(b))
+    }
+
+    /// Writes a little-endian `u32`.
+    fn write_u32(&mut self, ptr: u32, v: u32) -> Result<(), Errno> {
+        self.write(ptr, &v.to_le_bytes())
+    }
+
+    /// Writes a little-endian `u64`.
+    fn write_u64(&mut self, ptr: u32, v: u64) -> Result<(), Errno> {
+        self.write(ptr, &v.to_le_bytes())
+    }
+
+    /// Fills `ptr..ptr+len` with secure random bytes from `host`, 64 KiB at
+    /// a time (the browser's `getRandomValues` limit).
+    fn fill_random(&mut self, ptr: u32, len: u32, host: &mut dyn crate::ctx::Host) -> Result<(), Errno> {
+        const CHUNK: u32 = 65536;
+        self.check(ptr, u64::from(len))?;
+        let mut chunk = vec![0u8; len.min(CHUNK) as usize];
+        let mut done = 0u32;
+        while done < len {
+            let n = (len - done).min(CHUNK) as usize;
+            host.fill_random(&mut chunk[..n])?;
+            self.write(ptr + done, &chunk[..n])?;
+            done += n as u32;
+        }
+        Ok(())
+    }
 }
 
 impl GuestMemory for [u8] {
@@ -73,26 +116,6 @@ pub struct Iovec {
 
 /// Typed helpers on top of [`GuestMemory`]; all bounds-checked.
 pub trait GuestMemoryExt: GuestMemory {
-    fn read_u32(&self, ptr: u32) -> Result<u32, Errno> {
-        let mut b = [0; 4];
-        self.read(ptr, &mut b)?;
-        Ok(u32::from_le_bytes(b))
-    }
-
-    fn read_u64(&self, ptr: u32) -> Result<u64, Errno> {
-        let mut b = [0; 8];
-        self.read(ptr, &mut b)?;
-        Ok(u64::from_le_bytes(b))
-    }
-
-    fn write_u32(&mut self, ptr: u32, v: u32) -> Result<(), Errno> {
-        self.write(ptr, &v.to_le_bytes())
-    }
-
-    fn write_u64(&mut self, ptr: u32, v: u64) -> Result<(), Errno> {
-        self.write(ptr, &v.to_le_bytes())
-    }
-
     /// Reads `len` bytes into a new vector; bounds are checked before the
     /// allocation, so a huge bogus length costs nothing.
     fn read_vec(&self, ptr: u32, len: u32) -> Result<Vec<u8>, Errno> {

@@ -96,9 +96,9 @@ impl fmt::Display for ModuleError {
 
 impl std::error::Error for ModuleError {}
 
-/// Reads the structure of a module: its imports and relevant exports.
-/// Errors only when the bytes are not a core WebAssembly module.
-pub fn inspect(bytes: &[u8]) -> Result<ModuleInfo, ModuleError> {
+/// Checks the first 8 bytes of a binary: a core WebAssembly module, not a
+/// component, not something else entirely.
+pub fn check_header(bytes: &[u8]) -> Result<(), ModuleError> {
     if bytes.len() < 8 || &bytes[..4] != b"\0asm" {
         if bytes.len() >= 4 && &bytes[..4] == b"\0asm" {
             return Err(ModuleError::Malformed("the header is cut short".into()));
@@ -115,7 +115,13 @@ pub fn inspect(bytes: &[u8]) -> Result<ModuleInfo, ModuleError> {
             bytes[4], bytes[5], bytes[6], bytes[7],
         ])));
     }
+    Ok(())
+}
 
+/// Reads the structure of a module: its imports and relevant exports.
+/// Errors only when the bytes are not a core WebAssembly module.
+pub fn inspect(bytes: &[u8]) -> Result<ModuleInfo, ModuleError> {
+    check_header(bytes)?;
     let mut info = ModuleInfo { size: bytes.len(), ..Default::default() };
     let mut types: Vec<Option<(Vec<ValType>, Vec<ValType>)>> = Vec::new();
     let malformed = |e: wasmparser::BinaryReaderError| ModuleError::Malformed(e.to_string());

@@ -469,11 +469,12 @@ impl Vfs {
         })
     }
 
-    /// Builds `tree` as `name` inside `parent`.
-    pub fn add_tree(&mut self, parent: Ino, name: &str, tree: &Tree, now: u64) -> Result<Ino, Errno> {
+    /// Builds `tree` as `name` inside `parent`, taking its file contents
+    /// without copying them.
+    pub fn add_tree(&mut self, parent: Ino, name: &str, tree: Tree, now: u64) -> Result<Ino, Errno> {
         match tree {
-            Tree::File(data) => self.create(parent, name, Node::File(data.clone()), now),
-            Tree::Symlink(t) => self.create(parent, name, Node::Symlink(t.clone()), now),
+            Tree::File(data) => self.create(parent, name, Node::File(data), now),
+            Tree::Symlink(t) => self.create(parent, name, Node::Symlink(t), now),
             Tree::Dir(entries) => {
                 let ino = self.create(parent, name, Node::Dir(Directory::default()), now)?;
                 self.fill(ino, entries, now)?;
@@ -483,9 +484,9 @@ impl Vfs {
     }
 
     /// Adds every entry of `entries` into the directory `dir`.
-    pub fn fill(&mut self, dir: Ino, entries: &BTreeMap<String, Tree>, now: u64) -> Result<(), Errno> {
+    pub fn fill(&mut self, dir: Ino, entries: BTreeMap<String, Tree>, now: u64) -> Result<(), Errno> {
         for (name, t) in entries {
-            self.add_tree(dir, name, t, now)?;
+            self.add_tree(dir, &name, t, now)?;
         }
         Ok(())
     }

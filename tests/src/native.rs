@@ -103,7 +103,7 @@ pub fn run(wasm: &[u8], config: &WasiConfig) -> Result<Outcome, String> {
     browser_wasi::inspect(wasm).and_then(|i| i.check_runnable()).map_err(|e| e.to_string())?;
     let engine = Engine::default();
     let module = Module::new(&engine, wasm).map_err(|e| e.to_string())?;
-    let ctx = WasiCtx::new(config, Box::new(NativeHost::default())).map_err(|e| e.to_string())?;
+    let ctx = WasiCtx::new(config.clone(), Box::new(NativeHost::default())).map_err(|e| e.to_string())?;
     let mut store = Store::new(&engine, State { ctx });
     let mut linker = Linker::new(&engine);
     define_imports(&mut linker).map_err(|e| e.to_string())?;
@@ -116,12 +116,6 @@ pub fn run(wasm: &[u8], config: &WasiConfig) -> Result<Outcome, String> {
             None => (None, Some(e.to_string())),
         },
     };
-    let ctx = &mut store.data_mut().ctx;
-    Ok(Outcome {
-        exit,
-        trap,
-        stdout: ctx.stdout.captured.take().unwrap_or_default(),
-        stderr: ctx.stderr.captured.take().unwrap_or_default(),
-        fs: ctx.preopen_trees(),
-    })
+    let (stdout, stderr, fs) = store.into_data().ctx.finish();
+    Ok(Outcome { exit, trap, stdout: stdout.to_vec(), stderr: stderr.to_vec(), fs: fs.trees() })
 }

@@ -15,16 +15,16 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 async fn run_case(name: &str, wasm: &[u8], case: &str, expected: &str) {
     let case = Case::parse(case);
-    let out = browser::run(wasm, &case.config(name)).await.unwrap_or_else(|e| panic!("{name}: {e}"));
+    let out = browser::run(wasm, case.config(name)).await.unwrap_or_else(|e| panic!("{name}: {e}"));
     let got = Outcome {
         exit: out.exit_code(),
         trap: match out.termination {
             Termination::Trap(m) => Some(m),
             Termination::Exit(_) => None,
         },
-        stdout: out.stdout,
-        stderr: out.stderr,
-        fs: out.preopens,
+        stdout: out.stdout.to_vec(),
+        stderr: out.stderr.to_vec(),
+        fs: out.fs.trees(),
     };
     if let Err(diff) = compare(expected, &got) {
         panic!("{name} differs from wasmtime:\n{diff}");
@@ -49,14 +49,14 @@ fn wat(src: &str) -> Vec<u8> {
 
 #[wasm_bindgen_test]
 async fn component_is_refused_with_a_clear_error() {
-    let err = browser::run(&wat("(component)"), &WasiConfig::new()).await.unwrap_err();
+    let err = browser::run(&wat("(component)"), WasiConfig::new()).await.unwrap_err();
     assert_eq!(err, RunError::Module(ModuleError::Component));
     assert!(err.to_string().contains("wasip2"), "{err}");
 }
 
 #[wasm_bindgen_test]
 async fn garbage_is_refused_naming_its_first_bytes() {
-    let err = browser::run(b"#!/bin/sh\necho hi\n", &WasiConfig::new()).await.unwrap_err();
+    let err = browser::run(b"#!/bin/sh\necho hi\n", WasiConfig::new()).await.unwrap_err();
     assert!(err.to_string().contains("not a WebAssembly module"), "{err}");
     assert!(err.to_string().contains("23 21 2f 62"), "{err}");
 }
@@ -68,7 +68,7 @@ async fn unknown_imports_are_named_before_instantiation() {
         (import "wasi_snapshot_preview1" "path_frob" (func))
         (import "env" "js_callback" (func))
         (memory (export "memory") 1) (func (export "_start")))"#);
-    let err = browser::run(&m, &WasiConfig::new()).await.unwrap_err().to_string();
+    let err = browser::run(&m, WasiConfig::new()).await.unwrap_err().to_string();
     assert!(err.contains("wasi_snapshot_preview1.path_frob") && err.contains("env.js_callback"), "{err}");
     assert!(!err.contains("fd_write"), "{err}");
 }
@@ -78,7 +78,7 @@ async fn trap_in_start_function_is_a_trap() {
     let m = wat(
         r#"(module (memory (export "memory") 1) (func $boom unreachable) (start $boom) (func (export "_start")))"#,
     );
-    let out = browser::run(&m, &WasiConfig::new()).await.unwrap();
+    let out = browser::run(&m, WasiConfig::new()).await.unwrap();
     assert!(
         matches!(out.termination, Termination::Trap(ref m) if m.contains("RuntimeError")),
         "{:?}",
@@ -113,7 +113,7 @@ async fn every_import_exists_and_answers_with_an_errno() {
             (i32.mul (call $sock_shutdown (i32.const 1) (i32.const 0)) (i32.const 100))
             (call $sock_shutdown (i32.const 99) (i32.const 0))))))"#
     ));
-    let out = browser::run(&m, &WasiConfig::new()).await.unwrap();
+    let out = browser::run(&m, WasiConfig::new()).await.unwrap();
     assert_eq!(out.exit_code(), Some(57 * 100 + 8)); // ENOTSOCK, then EBADF
 }
 
@@ -159,9 +159,9 @@ async fn rust_api_returns_the_preopen_after_the_run() {
         .args(["hello"])
         .env("K", "V")
         .preopen("/data", Tree::dir().with("input.txt", Tree::file("abc")));
-    let out = browser::run(wasm, &config).await.unwrap();
+    let out = browser::run(wasm, config).await.unwrap();
     assert_eq!(out.exit_code(), Some(3));
-    assert_eq!(out.preopens[0].1.get("output.txt"), Some(&Tree::file("3 bytes, 1 lines\n")));
+    assert_eq!(out.fs.get("/data/output.txt"), Some(Tree::file("3 bytes, 1 lines\n")));
 }
 
 #[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
@@ -192,8 +192,8 @@ async fn a_sleeping_guest_leaves_the_event_loop_free() {
     let timer = mark_after(10.0);
     let opts =
         browser::RunOptions { on_stdout: Some(Box::new(FirstWrite(first.clone()))), ..Default::default() };
-    let out = browser::run_with(wasm, &WasiConfig::new(), opts).await.unwrap();
-    assert_eq!(out.stdout, b"woke after at least 100ms: true\n");
+    let out = browser::run_with(wasm, WasiConfig::new(), opts).await.unwrap();
+    assert_eq!(out.stdout.to_vec(), b"woke after at least 100ms: true\n");
     let fired = Reflect::get(&timer, &"at".into()).unwrap().as_f64().unwrap();
     // With a spinning sleep the timer could only fire after the guest ended.
     assert!(fired > 0.0 && fired < first.get(), "timer at {fired}, guest output at {}", first.get());
@@ -218,9 +218,9 @@ async fn interactive_stdin_is_fed_on_demand() {
         })
     });
     let opts = browser::RunOptions { stdin: Some(feed), ..Default::default() };
-    let out = browser::run_with(wasm, &WasiConfig::new(), opts).await.unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "FIRST SECOND LINE\n");
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "18 bytes\n");
+    let out = browser::run_with(wasm, WasiConfig::new(), opts).await.unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout.to_vec()), "FIRST SECOND LINE\n");
+    assert_eq!(String::from_utf8_lossy(&out.stderr.to_vec()), "18 bytes\n");
     assert_eq!(asked.get(), 3);
 }
 

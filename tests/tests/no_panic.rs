@@ -102,7 +102,7 @@ fn random_syscalls_never_panic() {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let mut calls = vec![0usize; NAMES.len()];
     for round in 0..300 {
-        let mut ctx = WasiCtx::new(&config, Box::new(NativeHost::default())).unwrap();
+        let mut ctx = WasiCtx::new(config.clone(), Box::new(NativeHost::default())).unwrap();
         let mut mem = vec![0u8; MEM as usize];
         for b in mem.iter_mut() {
             *b = rng.next() as u8;

@@ -2,18 +2,26 @@
 
 use std::collections::BTreeMap;
 
+use std::future::Future;
+use std::pin::Pin;
+
 use js_sys::{Array, Function, Object, Reflect, Uint8Array, WebAssembly};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 
 use super::{RunError, RunOptions, RunOutput, Termination};
-use crate::ctx::{OutputSink, Preopen, WasiConfig};
+use crate::ctx::{Captured, OutputSink, Preopen, WasiConfig};
 use crate::vfs::Tree;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
-/** A directory's contents: a name maps to file bytes, text (stored as UTF-8), or a nested directory (`null` is an empty one). */
-export type DirSpec = { [name: string]: Uint8Array | string | DirSpec | null };
+/**
+ * A directory's contents: a name maps to file bytes, text (stored as UTF-8),
+ * a `File` (from an <input type="file"> or a drop), `{ symlink: "target" }`,
+ * or a nested directory (`null` is an empty one).
+ */
+export type DirSpec = { [name: string]: Uint8Array | ArrayBuffer | string | File | { symlink: string } | DirSpec | null };
 
 /** How to run a WASI program. */
 export interface RunOptions {
@@ -28,8 +36,12 @@ export interface RunOptions {
    * (WebAssembly.Suspending), which Chrome and Firefox have.
    */
   stdin?: Uint8Array | string | (() => Uint8Array | string | null | Promise<Uint8Array | string | null>);
-  /** Directories to expose, by guest path (e.g. "/data"). */
-  preopens?: Record<string, DirSpec>;
+  /**
+   * Directories to expose, by guest path (e.g. "/data"): a DirSpec, or a
+   * FileList (such as a folder picked with <input webkitdirectory>), laid
+   * out by each file's webkitRelativePath.
+   */
+  preopens?: Record<string, DirSpec | FileList | File[]>;
   /** Guest paths of preopens the program may read but not change. */
   readonly?: string[];
   /** Called with each chunk written to stdout, as it is written. */
@@ -39,12 +51,16 @@ export interface RunOptions {
 }
 
 /**
- * Runs a wasm32-wasip1 program. `module` is its bytes or a compiled module.
+ * Runs a wasm32-wasip1 program. `module` is its bytes, a compiled module,
+ * or a fetch() response.
  * Rejects with an Error whose `name` is `ModuleError` (not a runnable
  * wasip1 module), `ConfigError`, `CompileError` or `InstantiateError`; a
  * trap during the run resolves, with `trap` set.
  */
-export function runWasi(module: Uint8Array | ArrayBuffer | WebAssembly.Module, options?: RunOptions): Promise<RunResult>;
+export function runWasi(
+  module: Uint8Array | ArrayBuffer | WebAssembly.Module | Response | Promise<Response>,
+  options?: RunOptions,
+): Promise<RunResult>;
 "#;
 
 /// The outcome of [`run_wasi`]: exit code or trap, captured output, and
@@ -71,16 +87,16 @@ impl RunResult {
         }
     }
 
-    /// All bytes written to stdout.
+    /// All bytes written to stdout (a new array on every access).
     #[wasm_bindgen(getter)]
     pub fn stdout(&self) -> Uint8Array {
-        Uint8Array::from(&self.inner.stdout[..])
+        to_js(&self.inner.stdout)
     }
 
-    /// All bytes written to stderr.
+    /// All bytes written to stderr (a new array on every access).
     #[wasm_bindgen(getter)]
     pub fn stderr(&self) -> Uint8Array {
-        Uint8Array::from(&self.inner.stderr[..])
+        to_js(&self.inner.stderr)
     }
 
     /// The preopens after the run: `{ "/data": DirSpec }`, files as
@@ -88,37 +104,86 @@ impl RunResult {
     #[wasm_bindgen(unchecked_return_type = "Record<string, DirSpec>")]
     pub fn preopens(&self) -> Object {
         let out = Object::new();
-        for (path, tree) in &self.inner.preopens {
-            let _ = Reflect::set(&out, &path.into(), &tree_to_js(tree));
+        for (path, tree) in self.inner.fs.trees() {
+            let _ = Reflect::set(&out, &path.into(), &tree_to_js(&tree));
         }
         out
+    }
+
+    /// What an absolute guest path holds after the run: a file's bytes, a
+    /// directory as a DirSpec, `{ symlink }`; `undefined` if nothing.
+    #[wasm_bindgen(js_name = readPath, unchecked_return_type = "Uint8Array | DirSpec | undefined")]
+    pub fn read_path(&self, path: &str) -> JsValue {
+        self.inner.fs.get(path).map_or(JsValue::UNDEFINED, |t| tree_to_js(&t))
     }
 }
 
 /// Runs a wasm32-wasip1 program in this page or worker.
 #[wasm_bindgen(js_name = runWasi, skip_typescript)]
 pub async fn run_wasi(module: JsValue, options: JsValue) -> Result<RunResult, JsValue> {
-    let (config, opts) = parse_options(&options).map_err(|m| error("ConfigError", &m))?;
-    let result = if let Some(m) = module.dyn_ref::<WebAssembly::Module>() {
-        super::run_compiled(m, &config, opts).await
-    } else if module.is_instance_of::<Uint8Array>() || module.is_instance_of::<js_sys::ArrayBuffer>() {
-        let bytes = Uint8Array::new(&module).to_vec();
-        super::run_with(&bytes, &config, opts).await
-    } else {
+    let (config, opts) = parse_options(&options).await.map_err(|m| error("ConfigError", &m))?;
+    let compiled = compile_js(module).await?;
+    super::run_compiled(&compiled, config, opts).await.map(|inner| RunResult { inner }).map_err(js_error)
+}
+
+/// Compiles what `runWasi` was given, checking the header first so that a
+/// component or a non-wasm file gets a clear error.
+async fn compile_js(mut module: JsValue) -> Result<WebAssembly::Module, JsValue> {
+    if module.has_type::<js_sys::Promise>() {
+        module = JsFuture::from(js_sys::Promise::from(module)).await?;
+    }
+    if let Some(m) = module.dyn_ref::<WebAssembly::Module>() {
+        return Ok(m.clone());
+    }
+    if module.has_type::<web_sys::Response>() {
+        let response: web_sys::Response = module.unchecked_into();
+        if !response.ok() {
+            return Err(error(
+                "ModuleError",
+                &format!("fetching the module failed: HTTP {}", response.status()),
+            ));
+        }
+        module = JsFuture::from(response.array_buffer()?).await?;
+    }
+    if !module.is_instance_of::<Uint8Array>() && !module.is_instance_of::<js_sys::ArrayBuffer>() {
         return Err(error(
             "TypeError",
-            "module must be a Uint8Array, an ArrayBuffer or a WebAssembly.Module",
+            "module must be a Uint8Array, an ArrayBuffer, a WebAssembly.Module or a Response",
         ));
+    }
+    let bytes = if module.is_instance_of::<Uint8Array>() {
+        module.clone().unchecked_into::<Uint8Array>()
+    } else {
+        Uint8Array::new(&module)
     };
-    result.map(|inner| RunResult { inner }).map_err(|e| {
-        let name = match e {
-            RunError::Module(_) => "ModuleError",
-            RunError::Config(_) => "ConfigError",
-            RunError::Compile(_) => "CompileError",
-            RunError::Instantiate(_) => "InstantiateError",
-        };
-        error(name, &e.to_string())
-    })
+    let head = bytes.subarray(0, 8.min(bytes.length())).to_vec();
+    crate::module::check_header(&head).map_err(|e| js_error(RunError::Module(e)))?;
+    let compiled = JsFuture::from(WebAssembly::compile(&bytes))
+        .await
+        .map_err(|e| js_error(RunError::Compile(super::error_message(&e))))?;
+    Ok(compiled.unchecked_into())
+}
+
+fn js_error(e: RunError) -> JsValue {
+    let name = match e {
+        RunError::Module(_) => "ModuleError",
+        RunError::Config(_) => "ConfigError",
+        RunError::Compile(_) => "CompileError",
+        RunError::Instantiate(_) => "InstantiateError",
+    };
+    error(name, &e.to_string())
+}
+
+/// Captured output as one JS array, copied once from its chunks.
+fn to_js(c: &Captured) -> Uint8Array {
+    let out = Uint8Array::new_with_length(c.len() as u32);
+    let mut at = 0u32;
+    for chunk in c.chunks() {
+        // SAFETY: the view is used at once, before anything allocates.
+        out.set(&unsafe { Uint8Array::view(chunk) }.into(), at);
+        at += chunk.len() as u32;
+    }
+    out
 }
 
 fn error(name: &str, message: &str) -> JsValue {
@@ -154,7 +219,7 @@ fn bytes_or_text(v: &JsValue, what: &str) -> Result<Vec<u8>, String> {
     }
 }
 
-fn parse_options(o: &JsValue) -> Result<(WasiConfig, RunOptions), String> {
+async fn parse_options(o: &JsValue) -> Result<(WasiConfig, RunOptions), String> {
     let mut config = WasiConfig::new();
     if let Some(args) = get(o, "args") {
         let args: Array = args.dyn_into().map_err(|_| "args must be an array of strings")?;
@@ -189,7 +254,7 @@ fn parse_options(o: &JsValue) -> Result<(WasiConfig, RunOptions), String> {
         for entry in Object::entries(pre.dyn_ref::<Object>().ok_or("preopens must be an object")?).iter() {
             let entry: Array = entry.unchecked_into();
             let path = entry.get(0).as_string().unwrap_or_default();
-            let tree = tree_from_js(&entry.get(1), &path)?;
+            let tree = preopen_from_js(entry.get(1), &path).await?;
             if !matches!(tree, Tree::Dir(_)) {
                 return Err(format!("preopen {path} must be a directory object"));
             }
@@ -216,7 +281,7 @@ fn stdin_feed(f: Function) -> super::StdinFeed {
         Box::pin(async move {
             let value = match result {
                 Ok(v) if v.has_type::<js_sys::Promise>() => {
-                    wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(v)).await.ok()?
+                    JsFuture::from(js_sys::Promise::from(v)).await.ok()?
                 }
                 Ok(v) => v,
                 Err(_) => return None,
@@ -229,30 +294,79 @@ fn stdin_feed(f: Function) -> super::StdinFeed {
     })
 }
 
-/// A `DirSpec` value to a tree: bytes or text are files, `{ symlink }` a
-/// link, other objects (or `null`) directories.
-fn tree_from_js(v: &JsValue, path: &str) -> Result<Tree, String> {
-    if v.is_null() || v.is_undefined() {
-        return Ok(Tree::dir());
+/// A preopen's value: a DirSpec, or a FileList / array of `File`s laid out
+/// by their `webkitRelativePath`.
+async fn preopen_from_js(v: JsValue, path: &str) -> Result<Tree, String> {
+    let files: Option<Vec<web_sys::File>> = if let Some(list) = v.dyn_ref::<web_sys::FileList>() {
+        Some((0..list.length()).filter_map(|i| list.get(i)).collect())
+    } else if Array::is_array(&v) {
+        Array::from(&v).iter().map(|f| f.dyn_into::<web_sys::File>().ok()).collect()
+    } else {
+        None
+    };
+    let Some(files) = files else { return tree_from_js(v, path.to_string()).await };
+    let mut root = Tree::dir();
+    for file in files {
+        let rel = Reflect::get(&file, &"webkitRelativePath".into())
+            .ok()
+            .and_then(|p| p.as_string())
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| file.name());
+        let bytes = file_bytes(&file).await?;
+        insert_path(&mut root, &rel, Tree::File(bytes));
     }
-    if v.as_string().is_some()
-        || v.is_instance_of::<Uint8Array>()
-        || v.is_instance_of::<js_sys::ArrayBuffer>()
-    {
-        return Ok(Tree::File(bytes_or_text(v, path)?));
+    Ok(root)
+}
+
+/// Puts `leaf` at a `/`-separated path inside a directory tree.
+fn insert_path(root: &mut Tree, path: &str, leaf: Tree) {
+    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    let Some((last, dirs)) = parts.split_last() else { return };
+    let mut dir = root;
+    for part in dirs {
+        let Tree::Dir(entries) = dir else { return };
+        dir = entries.entry(part.to_string()).or_insert_with(Tree::dir);
     }
-    let obj = v.dyn_ref::<Object>().ok_or_else(|| format!("{path}: not a file or directory"))?;
-    if let Some(target) = get(v, "symlink").and_then(|t| t.as_string()) {
-        return Ok(Tree::Symlink(target));
+    if let Tree::Dir(entries) = dir {
+        entries.insert(last.to_string(), leaf);
     }
-    let mut entries = BTreeMap::new();
-    for entry in Object::entries(obj).iter() {
-        let entry: Array = entry.unchecked_into();
-        let name = entry.get(0).as_string().unwrap_or_default();
-        let child = tree_from_js(&entry.get(1), &format!("{path}/{name}"))?;
-        entries.insert(name, child);
-    }
-    Ok(Tree::Dir(entries))
+}
+
+async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    let buf =
+        JsFuture::from(file.array_buffer()).await.map_err(|_| format!("could not read {}", file.name()))?;
+    Ok(Uint8Array::new(&buf).to_vec())
+}
+
+/// A `DirSpec` value to a tree: bytes, text or a `File` are files,
+/// `{ symlink }` a link, other objects (or `null`) directories.
+fn tree_from_js(v: JsValue, path: String) -> Pin<Box<dyn Future<Output = Result<Tree, String>>>> {
+    Box::pin(async move {
+        if v.is_null() || v.is_undefined() {
+            return Ok(Tree::dir());
+        }
+        if let Some(file) = v.dyn_ref::<web_sys::File>() {
+            return Ok(Tree::File(file_bytes(file).await?));
+        }
+        if v.as_string().is_some()
+            || v.is_instance_of::<Uint8Array>()
+            || v.is_instance_of::<js_sys::ArrayBuffer>()
+        {
+            return Ok(Tree::File(bytes_or_text(&v, &path)?));
+        }
+        let obj = v.dyn_ref::<Object>().ok_or_else(|| format!("{path}: not a file or directory"))?;
+        if let Some(target) = get(&v, "symlink").and_then(|t| t.as_string()) {
+            return Ok(Tree::Symlink(target));
+        }
+        let mut entries = BTreeMap::new();
+        for entry in Object::entries(obj).iter() {
+            let entry: Array = entry.unchecked_into();
+            let name = entry.get(0).as_string().unwrap_or_default();
+            let child = tree_from_js(entry.get(1), format!("{path}/{name}")).await?;
+            entries.insert(name, child);
+        }
+        Ok(Tree::Dir(entries))
+    })
 }
 
 fn tree_to_js(t: &Tree) -> JsValue {

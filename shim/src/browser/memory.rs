@@ -1,74 +1,161 @@
 //! [`GuestMemory`] over the guest's exported `WebAssembly.Memory`.
+//!
+//! Every access is one call into a small JS helper that takes only numbers
+//! and the run's view object, and copies straight between the guest's
+//! memory and the shim's own: no typed-array objects cross into Rust, and
+//! small values go through a `DataView`. `memory.grow` detaches the old
+//! `ArrayBuffer` (its views then have length 0); the helpers notice that
+//! and take fresh views, for the guest's memory and for the shim's own.
 
-use js_sys::{Uint8Array, WebAssembly};
+use std::cell::Cell;
+
+use js_sys::WebAssembly;
+use wasm_bindgen::prelude::*;
 
 use crate::abi::Errno;
+use crate::ctx::Host;
 use crate::memory::GuestMemory;
 
-/// The guest's memory, seen through a cached `Uint8Array`.
-///
-/// `memory.grow` detaches the old `ArrayBuffer` (its views then have length
-/// 0), so [`JsMemory::refresh`] runs at the start of every call and takes a
-/// new view only when that has happened.
+#[wasm_bindgen(inline_js = r#"
+let shimMemory = null, shimU8 = null;
+function shim() {
+  if (shimU8 === null || shimU8.byteLength === 0) shimU8 = new Uint8Array(shimMemory.buffer);
+  return shimU8;
+}
+export function set_shim_memory(m) { shimMemory = m; shimU8 = null; }
+export function guest_view(memory) {
+  return { memory, u8: new Uint8Array(memory.buffer), dv: new DataView(memory.buffer) };
+}
+function g(c) {
+  if (c.u8.byteLength === 0) {
+    c.u8 = new Uint8Array(c.memory.buffer);
+    c.dv = new DataView(c.memory.buffer);
+  }
+  return c;
+}
+export function guest_size(c) { return g(c).u8.byteLength; }
+export function guest_read(c, ptr, len, dst) { shim().set(g(c).u8.subarray(ptr, ptr + len), dst); }
+export function guest_write(c, ptr, src, len) { g(c).u8.set(shim().subarray(src, src + len), ptr); }
+export function guest_read_u32(c, ptr) { return g(c).dv.getUint32(ptr, true); }
+export function guest_write_u32(c, ptr, v) { g(c).dv.setUint32(ptr, v, true); }
+export function guest_write_u64(c, ptr, lo, hi) {
+  const dv = g(c).dv;
+  dv.setUint32(ptr, lo, true);
+  dv.setUint32(ptr + 4, hi, true);
+}
+// crypto.getRandomValues refuses more than 65,536 bytes at once.
+export function guest_fill_random(c, ptr, len) {
+  const u8 = g(c).u8;
+  for (let at = 0; at < len; at += 65536) {
+    crypto.getRandomValues(u8.subarray(ptr + at, ptr + Math.min(len, at + 65536)));
+  }
+}
+"#)]
+extern "C" {
+    fn set_shim_memory(m: &JsValue);
+    fn guest_view(memory: &WebAssembly::Memory) -> JsValue;
+    fn guest_size(c: &JsValue) -> f64;
+    fn guest_read(c: &JsValue, ptr: u32, len: u32, dst: u32);
+    fn guest_write(c: &JsValue, ptr: u32, src: u32, len: u32);
+    fn guest_read_u32(c: &JsValue, ptr: u32) -> u32;
+    fn guest_write_u32(c: &JsValue, ptr: u32, v: u32);
+    fn guest_write_u64(c: &JsValue, ptr: u32, lo: u32, hi: u32);
+    fn guest_fill_random(c: &JsValue, ptr: u32, len: u32);
+}
+
+thread_local! {
+    static SHIM_MEMORY_SET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The guest's memory, as one run sees it.
 pub struct JsMemory {
-    memory: Option<WebAssembly::Memory>,
-    view: Uint8Array,
-    len: u64,
+    /// The run's view object (`{ memory, u8, dv }`), or `None` before
+    /// instantiation or for a guest that exports no memory.
+    view: Option<JsValue>,
+    /// The size, fetched at most once per call (a guest's memory cannot
+    /// grow while the shim handles one of its calls).
+    size: Cell<Option<u64>>,
 }
 
 impl JsMemory {
-    /// No memory yet (before instantiation, or a guest that exports none).
+    /// No memory yet.
     pub fn none() -> JsMemory {
-        JsMemory { memory: None, view: Uint8Array::new_with_length(0), len: 0 }
+        JsMemory { view: None, size: Cell::new(Some(0)) }
     }
 
     /// Wraps the guest's exported memory.
-    pub fn new(memory: WebAssembly::Memory) -> JsMemory {
-        let mut m = JsMemory { memory: Some(memory), view: Uint8Array::new_with_length(0), len: 0 };
-        m.reacquire();
-        m
-    }
-
-    fn reacquire(&mut self) {
-        if let Some(mem) = &self.memory {
-            self.view = Uint8Array::new(&mem.buffer());
-            self.len = u64::from(self.view.length());
+    pub fn new(memory: &WebAssembly::Memory) -> JsMemory {
+        if !SHIM_MEMORY_SET.with(Cell::get) {
+            set_shim_memory(&wasm_bindgen::memory());
+            SHIM_MEMORY_SET.with(|s| s.set(true));
         }
+        JsMemory { view: Some(guest_view(memory)), size: Cell::new(None) }
     }
 
-    /// Takes a fresh view if the memory grew since the last call.
+    /// Forgets the cached size: call at the start of every syscall.
     pub fn refresh(&mut self) {
-        if self.memory.is_some() && (self.len == 0 || self.view.length() == 0) {
-            self.reacquire();
+        if self.view.is_some() {
+            self.size.set(None);
         }
-    }
-
-    /// The current view (valid until the guest runs again).
-    pub fn view(&self) -> &Uint8Array {
-        &self.view
     }
 }
 
 impl GuestMemory for JsMemory {
     fn size(&self) -> u64 {
-        self.len
+        match (self.size.get(), &self.view) {
+            (Some(s), _) => s,
+            (None, Some(v)) => {
+                let s = guest_size(v) as u64;
+                self.size.set(Some(s));
+                s
+            }
+            (None, None) => 0,
+        }
     }
 
     fn read(&self, ptr: u32, dst: &mut [u8]) -> Result<(), Errno> {
         self.check(ptr, dst.len() as u64)?;
-        if !dst.is_empty() {
-            self.view.subarray(ptr, ptr + dst.len() as u32).copy_to(dst);
+        if let (Some(v), false) = (&self.view, dst.is_empty()) {
+            guest_read(v, ptr, dst.len() as u32, dst.as_mut_ptr() as u32);
         }
         Ok(())
     }
 
     fn write(&mut self, ptr: u32, src: &[u8]) -> Result<(), Errno> {
         self.check(ptr, src.len() as u64)?;
-        if !src.is_empty() {
-            // SAFETY: the view of our own memory is used at once, before
-            // anything can allocate and move or grow it.
-            let from = unsafe { Uint8Array::view(src) };
-            self.view.set(&from, ptr);
+        if let (Some(v), false) = (&self.view, src.is_empty()) {
+            guest_write(v, ptr, src.as_ptr() as u32, src.len() as u32);
+        }
+        Ok(())
+    }
+
+    fn read_u32(&self, ptr: u32) -> Result<u32, Errno> {
+        self.check(ptr, 4)?;
+        Ok(self.view.as_ref().map_or(0, |v| guest_read_u32(v, ptr)))
+    }
+
+    fn write_u32(&mut self, ptr: u32, v: u32) -> Result<(), Errno> {
+        self.check(ptr, 4)?;
+        if let Some(view) = &self.view {
+            guest_write_u32(view, ptr, v);
+        }
+        Ok(())
+    }
+
+    fn write_u64(&mut self, ptr: u32, v: u64) -> Result<(), Errno> {
+        self.check(ptr, 8)?;
+        if let Some(view) = &self.view {
+            guest_write_u64(view, ptr, v as u32, (v >> 32) as u32);
+        }
+        Ok(())
+    }
+
+    /// `crypto.getRandomValues` straight into the guest's memory (the
+    /// browser's source is the host's anyway).
+    fn fill_random(&mut self, ptr: u32, len: u32, _host: &mut dyn Host) -> Result<(), Errno> {
+        self.check(ptr, u64::from(len))?;
+        if let Some(v) = &self.view {
+            guest_fill_random(v, ptr, len);
         }
         Ok(())
     }

@@ -22,10 +22,9 @@ pub use host::BrowserHost;
 pub use memory::JsMemory;
 
 use crate::abi::{Errno, Flavor};
-use crate::ctx::{InputReady, InputSource, OutputSink, WasiConfig, WasiCtx};
+use crate::ctx::{Captured, Filesystem, InputReady, InputSource, OutputSink, WasiConfig, WasiCtx};
 use crate::module::{self, ModuleError};
 use crate::syscalls::{self, Env, Stop, Wait};
-use crate::vfs::Tree;
 
 /// How a guest run ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,12 +39,12 @@ pub enum Termination {
 #[derive(Clone, Debug)]
 pub struct RunOutput {
     pub termination: Termination,
-    /// Everything written to fd 1.
-    pub stdout: Vec<u8>,
+    /// Everything written to fd 1 (`stdout.to_vec()` for one buffer).
+    pub stdout: Captured,
     /// Everything written to fd 2.
-    pub stderr: Vec<u8>,
-    /// Each preopen's contents after the run, by guest path.
-    pub preopens: Vec<(String, Tree)>,
+    pub stderr: Captured,
+    /// The preopens after the run (`fs.trees()`, `fs.preopen("/data")`).
+    pub fs: Filesystem,
 }
 
 impl RunOutput {
@@ -140,11 +139,48 @@ export function suspending(dispatch, name, pending) {
   });
 }
 export function promising(f) { return WebAssembly.promising(f); }
+// The import object: each function a method of the module's dispatcher,
+// bound, so a guest call costs one call into the shim.
+export function make_imports(modules, dispatchers, names, jspi, pending) {
+  const imports = {};
+  for (let i = 0; i < modules.length; i++) {
+    const d = dispatchers[i], ns = {};
+    for (const name of names[i]) {
+      ns[name] = jspi && (name === "fd_read" || name === "poll_oneoff")
+        ? suspending(d, name, pending)
+        : d[name].bind(d);
+    }
+    imports[modules[i]] = ns;
+  }
+  return imports;
+}
+const provided = {};
+// The imports of a compiled module the shim does not provide, as
+// "module.name".
+export function unsupported_imports(module, preview1, unstable) {
+  provided.wasi_snapshot_preview1 ??= new Set(preview1);
+  provided.wasi_unstable ??= new Set(unstable);
+  return WebAssembly.Module.imports(module)
+    .filter((i) => i.kind !== "function" || !provided[i.module]?.has(i.name))
+    .map((i) => `${i.module}.${i.name}`);
+}
 "#)]
 extern "C" {
     fn jspi_available() -> bool;
-    fn suspending(dispatch: &JsValue, name: &str, pending: u32) -> JsValue;
     fn promising(f: &Function) -> Function;
+    #[wasm_bindgen(catch)]
+    fn make_imports(
+        modules: &js_sys::Array,
+        dispatchers: &js_sys::Array,
+        names: &js_sys::Array,
+        jspi: bool,
+        pending: u32,
+    ) -> Result<Object, JsValue>;
+    fn unsupported_imports(
+        module: &WebAssembly::Module,
+        preview1: &JsValue,
+        unstable: &JsValue,
+    ) -> js_sys::Array;
 }
 
 /// What a dispatch method returns when the call must wait (never an errno).
@@ -174,22 +210,36 @@ impl InputSource for QueueInput {
 }
 
 /// Runs a `wasm32-wasip1` command to completion and returns its output.
-pub async fn run(module_bytes: &[u8], config: &WasiConfig) -> Result<RunOutput, RunError> {
+///
+/// ```ignore
+/// let config = WasiConfig::new().args(["hello"]).preopen("/data", Tree::dir());
+/// let out = browser_wasi::browser::run(&wasm, config).await?;
+/// assert_eq!(out.exit_code(), Some(0));
+/// ```
+pub async fn run(module_bytes: &[u8], config: WasiConfig) -> Result<RunOutput, RunError> {
     run_with(module_bytes, config, RunOptions::default()).await
 }
 
-/// [`run`] with streaming hooks.
+/// [`run`] with streaming output and interactive stdin.
 pub async fn run_with(
     module_bytes: &[u8],
-    config: &WasiConfig,
+    config: WasiConfig,
     options: RunOptions,
 ) -> Result<RunOutput, RunError> {
     module::inspect(module_bytes)?.check_runnable()?;
-    let compiled = JsFuture::from(WebAssembly::compile(&Uint8Array::from(module_bytes).into()))
+    let compiled = compile(module_bytes).await?;
+    run_compiled(&compiled, config, options).await
+}
+
+/// Compiles module bytes with the browser's engine (asynchronously: Chrome
+/// refuses to compile more than 8 MB synchronously on the main thread).
+pub async fn compile(module_bytes: &[u8]) -> Result<WebAssembly::Module, RunError> {
+    // SAFETY: `WebAssembly.compile` copies the bytes before it returns.
+    let view = unsafe { Uint8Array::view(module_bytes) };
+    let compiled = JsFuture::from(WebAssembly::compile(&view.into()))
         .await
         .map_err(|e| RunError::Compile(error_message(&e)))?;
-    let compiled: WebAssembly::Module = compiled.unchecked_into();
-    run_compiled(&compiled, config, options).await
+    Ok(compiled.unchecked_into())
 }
 
 /// Runs an already compiled module. Its imports are checked against the
@@ -197,7 +247,7 @@ pub async fn run_with(
 /// checks signatures when it links).
 pub async fn run_compiled(
     compiled: &WebAssembly::Module,
-    config: &WasiConfig,
+    config: WasiConfig,
     options: RunOptions,
 ) -> Result<RunOutput, RunError> {
     check_import_names(compiled)?;
@@ -243,13 +293,8 @@ pub async fn run_compiled(
     };
     let state =
         Rc::try_unwrap(state).map_err(|_| RunError::Instantiate("the run is still referenced".into()))?;
-    let mut ctx = state.into_inner().ctx;
-    Ok(RunOutput {
-        termination,
-        stdout: ctx.stdout.captured.take().unwrap_or_default(),
-        stderr: ctx.stderr.captured.take().unwrap_or_default(),
-        preopens: ctx.preopen_trees(),
-    })
+    let (stdout, stderr, fs) = state.into_inner().ctx.finish();
+    Ok(RunOutput { termination, stdout, stderr, fs })
 }
 
 /// Calls `_start` (or `_initialize` for a reactor) and turns how it ended
@@ -259,7 +304,7 @@ async fn start(state: &Rc<RefCell<State>>, instance: &WebAssembly::Instance, jsp
     let exports = instance.exports();
     if let Ok(mem) = Reflect::get(&exports, &"memory".into()) {
         if let Ok(mem) = mem.dyn_into::<WebAssembly::Memory>() {
-            state.borrow_mut().mem = JsMemory::new(mem);
+            state.borrow_mut().mem = JsMemory::new(&mem);
         }
     }
     let entry = ["_start", "_initialize"]
@@ -284,24 +329,36 @@ async fn start(state: &Rc<RefCell<State>>, instance: &WebAssembly::Instance, jsp
     }
 }
 
-/// Rejects a module whose imports the shim cannot satisfy.
+/// Rejects a module whose imports the shim cannot satisfy (by name: the
+/// browser checks signatures when it links).
 fn check_import_names(compiled: &WebAssembly::Module) -> Result<(), RunError> {
-    let mut missing = Vec::new();
-    for desc in WebAssembly::Module::imports(compiled).iter() {
-        let get =
-            |k: &str| Reflect::get(&desc, &k.into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
-        let (module, name, kind) = (get("module"), get("name"), get("kind"));
-        let flavor = syscalls::MODULES.iter().find(|m| m.0 == module).map(|m| m.1);
-        let ok = kind == "function" && flavor.is_some_and(|f| syscalls::signature(f, &name).is_some());
-        if !ok {
-            missing.push(format!("{module}.{name}"));
-        }
-    }
+    let missing: Vec<String> =
+        unsupported_imports(compiled, &names(Flavor::Preview1), &names(Flavor::Snapshot0))
+            .iter()
+            .filter_map(|v| v.as_string())
+            .collect();
     if missing.is_empty() {
         Ok(())
     } else {
         Err(RunError::Module(ModuleError::UnsupportedImports(missing)))
     }
+}
+
+thread_local! {
+    static NAMES: [JsValue; 2] = [Flavor::Preview1, Flavor::Snapshot0].map(|flavor| {
+        syscall_names()
+            .iter()
+            .filter(|n| syscalls::signature(flavor, n).is_some())
+            .map(|n| JsValue::from_str(n))
+            .collect::<js_sys::Array>()
+            .into()
+    });
+}
+
+/// The names of the functions an import module provides, as a JS array
+/// (built once).
+fn names(flavor: Flavor) -> JsValue {
+    NAMES.with(|n| n[if flavor == Flavor::Preview1 { 0 } else { 1 }].clone())
 }
 
 /// A readable message for a thrown JS value: `Name: message`.
@@ -432,28 +489,20 @@ crate::for_each_syscall!(dispatch_methods);
 
 /// Builds `{ wasi_snapshot_preview1: {...}, wasi_unstable: {...} }`.
 fn import_object(state: &Rc<RefCell<State>>) -> Result<(Object, Vec<JsValue>), JsValue> {
-    let imports = Object::new();
-    let mut dispatchers = Vec::new();
     let jspi = state.borrow().ctx.can_suspend;
+    let modules = js_sys::Array::new();
+    let dispatchers = js_sys::Array::new();
+    let names_by_module = js_sys::Array::new();
+    let mut held = Vec::new();
     for (module, flavor) in syscalls::MODULES {
-        let obj: JsValue = Dispatch { state: state.clone(), flavor }.into();
-        let ns = Object::new();
-        for name in syscall_names() {
-            if syscalls::signature(flavor, name).is_none() {
-                continue;
-            }
-            let import = if jspi && matches!(*name, "fd_read" | "poll_oneoff") {
-                suspending(&obj, name, PENDING)
-            } else {
-                let method: Function = Reflect::get(&obj, &(*name).into())?.dyn_into()?;
-                method.bind0(&obj).into()
-            };
-            Reflect::set(&ns, &(*name).into(), &import)?;
-        }
-        Reflect::set(&imports, &module.into(), &ns)?;
-        dispatchers.push(obj);
+        let d: JsValue = Dispatch { state: state.clone(), flavor }.into();
+        modules.push(&module.into());
+        dispatchers.push(&d);
+        names_by_module.push(&names(flavor));
+        held.push(d);
     }
-    Ok((imports, dispatchers))
+    let imports = make_imports(&modules, &dispatchers, &names_by_module, jspi, PENDING)?;
+    Ok((imports, held))
 }
 
 /// Releases the dispatchers' hold on the run's state once the guest can no

@@ -3,7 +3,6 @@
 use super::{Env, SysResult};
 use crate::abi::Errno;
 use crate::ctx::StringList;
-use crate::memory::GuestMemoryExt;
 
 fn list<'a>(e: &'a Env<'_>, environ: bool) -> &'a StringList {
     if environ {

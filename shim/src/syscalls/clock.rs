@@ -2,7 +2,6 @@
 
 use super::{Env, SysResult};
 use crate::abi::ClockId;
-use crate::memory::GuestMemoryExt;
 
 /// Reads a clock (realtime, or the monotonic one for the others).
 pub(crate) fn now(e: &Env, id: ClockId) -> u64 {
