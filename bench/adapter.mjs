@@ -1,6 +1,6 @@
 // Adapter for ../shared/bench: runs a guest through browser-wasi's JS API
 // (pkg/, built by bench/build) the way a page would, capturing all output.
-import init, { runWasi } from "../pkg/browser_wasi.js";
+import init, { runWasi } from "../pkg/index.js";
 
 export const name = "browser-wasi";
 

@@ -126,6 +126,30 @@ pub async fn run_wasi(module: JsValue, options: JsValue) -> Result<RunResult, Js
     super::run_compiled(&compiled, config, opts).await.map(|inner| RunResult { inner }).map_err(js_error)
 }
 
+/// Makes the browser compile the shim's common paths now rather than
+/// during the first real run, by running a tiny WASI module once (its
+/// calls: args, environ, preopens, open/write/seek/read/close, readdir,
+/// rename, unlink, clocks, randomness). `init()` of the package calls it;
+/// it takes a few milliseconds and saves them on the first run.
+#[wasm_bindgen]
+pub async fn prime() -> Result<(), JsValue> {
+    let bytes = Uint8Array::from(&include_bytes!(concat!(env!("OUT_DIR"), "/prime.wasm"))[..]);
+    let options = Object::new();
+    let args = Array::of2(&"prime".into(), &"x".into());
+    Reflect::set(&options, &"args".into(), &args)?;
+    let env = Object::new();
+    Reflect::set(&env, &"K".into(), &"V".into())?;
+    Reflect::set(&options, &"env".into(), &env)?;
+    let dir = Object::new();
+    Reflect::set(&dir, &"f".into(), &"x".into())?;
+    let pre = Object::new();
+    Reflect::set(&pre, &"/p".into(), &dir)?;
+    Reflect::set(&options, &"preopens".into(), &pre)?;
+    let result = run_wasi(bytes.into(), options.into()).await?;
+    let _ = (result.stdout(), result.stderr(), result.exit_code());
+    Ok(())
+}
+
 /// Compiles what `runWasi` was given, checking the header first so that a
 /// component or a non-wasm file gets a clear error.
 async fn compile_js(mut module: JsValue) -> Result<WebAssembly::Module, JsValue> {
@@ -209,10 +233,14 @@ fn get(obj: &JsValue, key: &str) -> Option<JsValue> {
     Reflect::get(obj, &key.into()).ok().filter(|v| !v.is_undefined() && !v.is_null())
 }
 
+/// Bytes from a string (UTF-8), a `Uint8Array` or an `ArrayBuffer`, copied
+/// once into the shim (`new Uint8Array(typedArray)` would copy twice).
 fn bytes_or_text(v: &JsValue, what: &str) -> Result<Vec<u8>, String> {
     if let Some(s) = v.as_string() {
         Ok(s.into_bytes())
-    } else if v.is_instance_of::<Uint8Array>() || v.is_instance_of::<js_sys::ArrayBuffer>() {
+    } else if let Some(a) = v.dyn_ref::<Uint8Array>() {
+        Ok(a.to_vec())
+    } else if v.is_instance_of::<js_sys::ArrayBuffer>() {
         Ok(Uint8Array::new(v).to_vec())
     } else {
         Err(format!("{what} must be a string or a Uint8Array"))

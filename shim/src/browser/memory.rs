@@ -72,15 +72,15 @@ pub struct JsMemory {
     /// The run's view object (`{ memory, u8, dv }`), or `None` before
     /// instantiation or for a guest that exports no memory.
     view: Option<JsValue>,
-    /// The size, fetched at most once per call (a guest's memory cannot
-    /// grow while the shim handles one of its calls).
-    size: Cell<Option<u64>>,
+    /// The size last seen. Memory only grows, so a check that passes
+    /// against it is right; one that fails asks the browser again.
+    size: Cell<u64>,
 }
 
 impl JsMemory {
     /// No memory yet.
     pub fn none() -> JsMemory {
-        JsMemory { view: None, size: Cell::new(Some(0)) }
+        JsMemory { view: None, size: Cell::new(0) }
     }
 
     /// Wraps the guest's exported memory.
@@ -89,27 +89,27 @@ impl JsMemory {
             set_shim_memory(&wasm_bindgen::memory());
             SHIM_MEMORY_SET.with(|s| s.set(true));
         }
-        JsMemory { view: Some(guest_view(memory)), size: Cell::new(None) }
-    }
-
-    /// Forgets the cached size: call at the start of every syscall.
-    pub fn refresh(&mut self) {
-        if self.view.is_some() {
-            self.size.set(None);
-        }
+        let view = guest_view(memory);
+        let size = guest_size(&view) as u64;
+        JsMemory { view: Some(view), size: Cell::new(size) }
     }
 }
 
 impl GuestMemory for JsMemory {
     fn size(&self) -> u64 {
-        match (self.size.get(), &self.view) {
-            (Some(s), _) => s,
-            (None, Some(v)) => {
-                let s = guest_size(v) as u64;
-                self.size.set(Some(s));
-                s
-            }
-            (None, None) => 0,
+        if let Some(v) = &self.view {
+            self.size.set(guest_size(v) as u64);
+        }
+        self.size.get()
+    }
+
+    fn check(&self, ptr: u32, len: u64) -> Result<(), Errno> {
+        let end = u64::from(ptr).checked_add(len).ok_or(Errno::Fault)?;
+        // The cached size answers unless the guest may have grown since.
+        if end <= self.size.get() || end <= self.size() {
+            Ok(())
+        } else {
+            Err(Errno::Fault)
         }
     }
 

@@ -250,8 +250,66 @@ pub async fn run_compiled(
     config: WasiConfig,
     options: RunOptions,
 ) -> Result<RunOutput, RunError> {
+    let prepared = prepare(compiled, config, options, jspi_available())?;
+    let termination = match JsFuture::from(WebAssembly::instantiate_module(compiled, &prepared.imports)).await {
+        Err(e) => instantiate_failed(e)?,
+        Ok(instance) => {
+            let instance: WebAssembly::Instance = instance.unchecked_into();
+            match entry_point(&prepared.state, &instance) {
+                Err(t) => t,
+                Ok(entry) if prepared.jspi => {
+                    let outcome = match promising(&entry).call0(&JsValue::UNDEFINED) {
+                        Ok(promise) => JsFuture::from(js_sys::Promise::from(promise)).await,
+                        Err(e) => Err(e),
+                    };
+                    ended(&prepared.state, outcome)
+                }
+                Ok(entry) => ended(&prepared.state, entry.call0(&JsValue::UNDEFINED)),
+            }
+        }
+    };
+    prepared.finish(termination)
+}
+
+/// Runs a module synchronously: compiles, instantiates and runs it before
+/// returning, without JSPI (a sleep blocks the thread: `Atomics.wait` in a
+/// cross-origin isolated worker, a spin elsewhere; stdin is the
+/// configuration's bytes). Chrome refuses to compile modules over 8 MB this
+/// way on the main thread; use [`run`] there.
+pub fn run_sync(module_bytes: &[u8], config: WasiConfig, options: RunOptions) -> Result<RunOutput, RunError> {
+    module::inspect(module_bytes)?.check_runnable()?;
+    // SAFETY: `new WebAssembly.Module` copies the bytes before it returns.
+    let view = unsafe { Uint8Array::view(module_bytes) };
+    let compiled =
+        WebAssembly::Module::new(&view.into()).map_err(|e| RunError::Compile(error_message(&e)))?;
+    let prepared = prepare(&compiled, config, options, false)?;
+    let termination = match WebAssembly::Instance::new(&compiled, &prepared.imports) {
+        Err(e) => instantiate_failed(e)?,
+        Ok(instance) => match entry_point(&prepared.state, &instance) {
+            Err(t) => t,
+            Ok(entry) => ended(&prepared.state, entry.call0(&JsValue::UNDEFINED)),
+        },
+    };
+    prepared.finish(termination)
+}
+
+/// A run ready to instantiate: its state and import object.
+struct Prepared {
+    state: Rc<RefCell<State>>,
+    imports: Object,
+    /// The import modules' dispatchers, freed when the run ends.
+    dispatchers: Vec<JsValue>,
+    /// The guest runs as a promise and may be suspended (JSPI).
+    jspi: bool,
+}
+
+fn prepare(
+    compiled: &WebAssembly::Module,
+    config: WasiConfig,
+    options: RunOptions,
+    jspi: bool,
+) -> Result<Prepared, RunError> {
     check_import_names(compiled)?;
-    let jspi = jspi_available();
     if options.stdin.is_some() && !jspi {
         return Err(RunError::Config(Errno::Nosys));
     }
@@ -271,56 +329,51 @@ pub async fn run_compiled(
         stdin_feed: options.stdin,
         stdin_queue: queue,
     }));
-
     let (imports, dispatchers) =
         import_object(&state).map_err(|e| RunError::Instantiate(error_message(&e)))?;
-    let result = JsFuture::from(WebAssembly::instantiate_module(compiled, &imports)).await;
-    let termination = match result {
-        Err(e) => {
-            free(&dispatchers);
-            if e.is_instance_of::<WebAssembly::RuntimeError>() {
-                Termination::Trap(error_message(&e))
-            } else {
-                return Err(RunError::Instantiate(error_message(&e)));
-            }
-        }
-        Ok(instance) => {
-            let instance: WebAssembly::Instance = instance.unchecked_into();
-            let termination = start(&state, &instance, jspi).await;
-            free(&dispatchers);
-            termination
-        }
-    };
-    let state =
-        Rc::try_unwrap(state).map_err(|_| RunError::Instantiate("the run is still referenced".into()))?;
-    let (stdout, stderr, fs) = state.into_inner().ctx.finish();
-    Ok(RunOutput { termination, stdout, stderr, fs })
+    Ok(Prepared { state, imports, dispatchers, jspi })
 }
 
-/// Calls `_start` (or `_initialize` for a reactor) and turns how it ended
-/// into a [`Termination`]. With JSPI the entry point runs as a promise, so
-/// the guest can be suspended while a call waits.
-async fn start(state: &Rc<RefCell<State>>, instance: &WebAssembly::Instance, jspi: bool) -> Termination {
+impl Prepared {
+    /// Frees the dispatchers (the guest can no longer call them) and takes
+    /// the run's output.
+    fn finish(self, termination: Termination) -> Result<RunOutput, RunError> {
+        free(&self.dispatchers);
+        let state = Rc::try_unwrap(self.state)
+            .map_err(|_| RunError::Instantiate("the run is still referenced".into()))?;
+        let (stdout, stderr, fs) = state.into_inner().ctx.finish();
+        Ok(RunOutput { termination, stdout, stderr, fs })
+    }
+}
+
+/// A failed instantiation: a trap in the module's start function ends the
+/// run as a trap; anything else (a link error) is an error.
+fn instantiate_failed(e: JsValue) -> Result<Termination, RunError> {
+    if e.is_instance_of::<WebAssembly::RuntimeError>() {
+        Ok(Termination::Trap(error_message(&e)))
+    } else {
+        Err(RunError::Instantiate(error_message(&e)))
+    }
+}
+
+/// Hands the guest's memory to the run and finds `_start` (or
+/// `_initialize` for a reactor).
+fn entry_point(state: &Rc<RefCell<State>>, instance: &WebAssembly::Instance) -> Result<Function, Termination> {
     let exports = instance.exports();
     if let Ok(mem) = Reflect::get(&exports, &"memory".into()) {
         if let Ok(mem) = mem.dyn_into::<WebAssembly::Memory>() {
             state.borrow_mut().mem = JsMemory::new(&mem);
         }
     }
-    let entry = ["_start", "_initialize"]
+    ["_start", "_initialize"]
         .iter()
-        .find_map(|name| Reflect::get(&exports, &(*name).into()).ok()?.dyn_into::<Function>().ok());
-    let Some(entry) = entry else {
-        return Termination::Trap("the module exports no `_start`".into());
-    };
-    let outcome = if jspi {
-        match promising(&entry).call0(&JsValue::UNDEFINED) {
-            Ok(promise) => JsFuture::from(js_sys::Promise::from(promise)).await,
-            Err(e) => Err(e),
-        }
-    } else {
-        entry.call0(&JsValue::UNDEFINED)
-    };
+        .find_map(|name| Reflect::get(&exports, &(*name).into()).ok()?.dyn_into::<Function>().ok())
+        .ok_or_else(|| Termination::Trap("the module exports no `_start`".into()))
+}
+
+/// How the entry point's call ended: `proc_exit` (recorded before it threw
+/// to unwind the guest), a return (exit 0), or a trap.
+fn ended(state: &Rc<RefCell<State>>, outcome: Result<JsValue, JsValue>) -> Termination {
     let exit = state.borrow().exit;
     match (exit, outcome) {
         (Some(code), _) => Termination::Exit(code),
@@ -403,7 +456,6 @@ impl Dispatch {
             return Errno::Busy as u32;
         };
         let State { ctx, mem, exit, pending, .. } = &mut *st;
-        mem.refresh();
         let mut env = Env { ctx, mem, flavor: self.flavor };
         match f(&mut env) {
             Ok(()) => Errno::Success as u32,
