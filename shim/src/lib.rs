@@ -11,6 +11,8 @@
 //!   clocks and randomness.
 
 pub mod abi;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod adapter;
 pub mod ctx;
 pub mod fd;
 pub mod memory;

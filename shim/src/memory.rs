@@ -53,6 +53,21 @@ pub trait GuestMemory {
         self.write(ptr, &v.to_le_bytes())
     }
 
+    /// Copies `len` bytes of an external buffer, from `offset`, to `ptr`
+    /// (an edge that owns such buffers copies them directly).
+    fn write_external(
+        &mut self,
+        ptr: u32,
+        src: &dyn crate::vfs::ExternalBytes,
+        offset: usize,
+        len: usize,
+    ) -> Result<(), Errno> {
+        self.check(ptr, len as u64)?;
+        let mut tmp = vec![0; len];
+        src.read(offset, &mut tmp);
+        self.write(ptr, &tmp)
+    }
+
     /// Fills `ptr..ptr+len` with secure random bytes from `host`, 64 KiB at
     /// a time (the browser's `getRandomValues` limit).
     fn fill_random(&mut self, ptr: u32, len: u32, host: &mut dyn crate::ctx::Host) -> Result<(), Errno> {

@@ -7,7 +7,10 @@
 //! the tree takes `now` (nanoseconds since the epoch) so the VFS stays pure
 //! and testable.
 
+use std::any::Any;
 use std::collections::BTreeMap;
+use std::fmt;
+use std::rc::Rc;
 
 use crate::abi::{Errno, Filestat, Filetype};
 
@@ -18,11 +21,97 @@ pub type Ino = u64;
 /// (Linux's limit, which wasmtime inherits).
 const MAX_SYMLINKS: usize = 40;
 
+/// Bytes that live outside the shim (a buffer the page handed over), read
+/// in place: a large input file costs no copy until the guest changes it.
+pub trait ExternalBytes: fmt::Debug {
+    /// The number of bytes.
+    fn len(&self) -> usize;
+    /// True when there are no bytes.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Copies the bytes at `offset..offset + dst.len()` into `dst`.
+    fn read(&self, offset: usize, dst: &mut [u8]);
+    /// For an edge that can copy these bytes straight into guest memory.
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// A regular file's contents: owned by the filesystem, or borrowed from
+/// outside until the first change (copy on write).
+#[derive(Clone, Debug)]
+pub enum FileData {
+    Owned(Vec<u8>),
+    External(Rc<dyn ExternalBytes>),
+}
+
+impl Default for FileData {
+    fn default() -> Self {
+        FileData::Owned(Vec::new())
+    }
+}
+
+impl FileData {
+    /// The size in bytes.
+    pub fn len(&self) -> usize {
+        match self {
+            FileData::Owned(v) => v.len(),
+            FileData::External(x) => x.len(),
+        }
+    }
+
+    /// True for an empty file.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// A copy of all the bytes.
+    pub fn to_vec(&self) -> Vec<u8> {
+        match self {
+            FileData::Owned(v) => v.clone(),
+            FileData::External(x) => {
+                let mut v = vec![0; x.len()];
+                x.read(0, &mut v);
+                v
+            }
+        }
+    }
+
+    /// The bytes, to change: borrowed bytes are copied in first.
+    pub fn make_mut(&mut self) -> &mut Vec<u8> {
+        if let FileData::External(x) = self {
+            let mut v = vec![0; x.len()];
+            x.read(0, &mut v);
+            *self = FileData::Owned(v);
+        }
+        match self {
+            FileData::Owned(v) => v,
+            FileData::External(_) => unreachable!("made owned just above"),
+        }
+    }
+}
+
+impl PartialEq for FileData {
+    fn eq(&self, other: &FileData) -> bool {
+        match (self, other) {
+            (FileData::Owned(a), FileData::Owned(b)) => a == b,
+            _ => self.len() == other.len() && self.to_vec() == other.to_vec(),
+        }
+    }
+}
+
+impl Eq for FileData {}
+
+impl From<Vec<u8>> for FileData {
+    fn from(v: Vec<u8>) -> Self {
+        FileData::Owned(v)
+    }
+}
+
 /// The content of an inode.
 #[derive(Clone, Debug)]
 pub enum Node {
     /// A regular file's bytes.
-    File(Vec<u8>),
+    File(FileData),
     /// A directory.
     Dir(Directory),
     /// A symbolic link and its target, as written.
@@ -496,7 +585,7 @@ impl Vfs {
 /// what it holds after a run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Tree {
-    File(Vec<u8>),
+    File(FileData),
     Symlink(String),
     Dir(BTreeMap<String, Tree>),
 }
@@ -518,7 +607,7 @@ impl Tree {
 
     /// A file with these bytes.
     pub fn file(data: impl Into<Vec<u8>>) -> Tree {
-        Tree::File(data.into())
+        Tree::File(FileData::Owned(data.into()))
     }
 
     /// The node at a `/`-separated path below this one.
@@ -563,7 +652,7 @@ mod tests {
         let mut v = Vfs::new();
         let root = v.new_root(1);
         let sub = v.create(root, "sub", Node::Dir(Directory::default()), 1).unwrap();
-        v.create(sub, "f", Node::File(b"hi".to_vec()), 1).unwrap();
+        v.create(sub, "f", Node::File(b"hi".to_vec().into()), 1).unwrap();
         v.create(root, "up", Node::Symlink("..".into()), 1).unwrap();
         v.create(root, "to_f", Node::Symlink("sub/f".into()), 1).unwrap();
         v.create(root, "abs", Node::Symlink("/etc".into()), 1).unwrap();
@@ -624,6 +713,32 @@ mod tests {
         v.rename(sub, "d", root, "d", 3).unwrap();
         assert_eq!(v.get(root).unwrap().nlink, 4);
         assert_eq!(v.get(sub).unwrap().nlink, 2);
+    }
+
+    #[derive(Debug)]
+    struct Borrowed(Vec<u8>);
+
+    impl ExternalBytes for Borrowed {
+        fn len(&self) -> usize {
+            self.0.len()
+        }
+        fn read(&self, offset: usize, dst: &mut [u8]) {
+            dst.copy_from_slice(&self.0[offset..offset + dst.len()]);
+        }
+        fn as_any(&self) -> &dyn Any {
+            self
+        }
+    }
+
+    #[test]
+    fn external_contents_are_copied_only_when_changed() {
+        let outside = Rc::new(Borrowed(b"abc".to_vec()));
+        let mut data = FileData::External(outside.clone());
+        assert_eq!((data.len(), data.to_vec()), (3, b"abc".to_vec()));
+        assert_eq!(data, FileData::Owned(b"abc".to_vec()));
+        data.make_mut().push(b'd');
+        assert!(matches!(data, FileData::Owned(ref v) if v == b"abcd"));
+        assert_eq!(outside.0, b"abc");
     }
 
     #[test]

@@ -61,9 +61,9 @@ impl Case {
 /// file, `{"symlink": target}` a link, any other object a directory.
 pub fn tree_from_case(v: &Value) -> Tree {
     match v {
-        Value::String(s) => Tree::File(s.clone().into_bytes()),
+        Value::String(s) => Tree::file(s.clone()),
         Value::Object(o) if o.contains_key("b64") => {
-            Tree::File(B64.decode(o["b64"].as_str().unwrap()).unwrap())
+            Tree::file(B64.decode(o["b64"].as_str().unwrap()).unwrap())
         }
         Value::Object(o) if o.contains_key("symlink") => Tree::Symlink(o["symlink"].as_str().unwrap().into()),
         Value::Object(o) => Tree::Dir(o.iter().map(|(k, v)| (k.clone(), tree_from_case(v))).collect()),
@@ -74,7 +74,7 @@ pub fn tree_from_case(v: &Value) -> Tree {
 /// A tree in the normalised form the recorder writes.
 pub fn tree_to_json(t: &Tree) -> Value {
     match t {
-        Tree::File(d) => json!({ "file": B64.encode(d) }),
+        Tree::File(d) => json!({ "file": B64.encode(d.to_vec()) }),
         Tree::Symlink(s) => json!({ "symlink": s }),
         Tree::Dir(e) => {
             json!({ "dir": e.iter().map(|(k, v)| (k.clone(), tree_to_json(v))).collect::<BTreeMap<_, _>>() })

@@ -250,3 +250,28 @@ mod web_timers {
         pub fn set_timeout(this: &Global, handler: &js_sys::Function, ms: i32) -> JsValue;
     }
 }
+
+#[wasm_bindgen_test]
+async fn js_api_reads_page_buffers_in_place_and_never_writes_them() {
+    let input = Uint8Array::from(&b"line one\nline two\n"[..]);
+    let original = Uint8Array::from(&b"old contents to be truncated"[..]);
+    let data = Object::new();
+    Reflect::set(&data, &"input.txt".into(), &input).unwrap();
+    Reflect::set(&data, &"seek.txt".into(), &original).unwrap();
+    let pre = Object::new();
+    Reflect::set(&pre, &"/data".into(), &data).unwrap();
+    let opts = Object::new();
+    Reflect::set(&opts, &"preopens".into(), &pre).unwrap();
+    Reflect::set(&opts, &"args".into(), &Array::of1(&"file_seek".into())).unwrap();
+    let wasm =
+        Uint8Array::from(&include_bytes!("../../target/guests/wasm32-wasip1/release/file_seek.wasm")[..]);
+    let result = browser::js::run_wasi(wasm.into(), opts.into()).await.map_err(|e| format!("{e:?}")).unwrap();
+    assert_eq!(result.exit_code(), Some(0));
+    // The guest truncated and rewrote seek.txt: the page's array is untouched.
+    assert_eq!(original.to_vec(), b"old contents to be truncated");
+    let seek: Uint8Array = result.read_path("/data/seek.txt").dyn_into().unwrap();
+    assert_eq!(seek.to_vec(), b"012345AB89\0\0\0Z");
+    let kept: Uint8Array = result.read_path("/data/input.txt").dyn_into().unwrap();
+    assert_eq!(kept.to_vec(), input.to_vec());
+    assert!(result.read_path("/data/missing").is_undefined());
+}

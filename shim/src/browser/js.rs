@@ -4,14 +4,17 @@ use std::collections::BTreeMap;
 
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Reflect, Uint8Array, WebAssembly};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use super::JsBytes;
 use super::{RunError, RunOptions, RunOutput, Termination};
 use crate::ctx::{Captured, OutputSink, Preopen, WasiConfig};
+use crate::vfs::FileData;
 use crate::vfs::Tree;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -233,6 +236,19 @@ fn get(obj: &JsValue, key: &str) -> Option<JsValue> {
     Reflect::get(obj, &key.into()).ok().filter(|v| !v.is_undefined() && !v.is_null())
 }
 
+/// A file's contents from a string (UTF-8, copied in) or a `Uint8Array` /
+/// `ArrayBuffer` (used in place until the program changes the file: the
+/// page's buffer is never written to).
+fn file_data(v: &JsValue, what: &str) -> Result<FileData, String> {
+    if let Some(a) = v.dyn_ref::<Uint8Array>() {
+        Ok(FileData::External(Rc::new(JsBytes(a.clone()))))
+    } else if v.is_instance_of::<js_sys::ArrayBuffer>() {
+        Ok(FileData::External(Rc::new(JsBytes(Uint8Array::new(v)))))
+    } else {
+        bytes_or_text(v, what).map(FileData::Owned)
+    }
+}
+
 /// Bytes from a string (UTF-8), a `Uint8Array` or an `ArrayBuffer`, copied
 /// once into the shim (`new Uint8Array(typedArray)` would copy twice).
 fn bytes_or_text(v: &JsValue, what: &str) -> Result<Vec<u8>, String> {
@@ -360,10 +376,11 @@ fn insert_path(root: &mut Tree, path: &str, leaf: Tree) {
     }
 }
 
-async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
+/// A `File`'s contents (read into a buffer of our own, used in place).
+async fn file_bytes(file: &web_sys::File) -> Result<FileData, String> {
     let buf =
         JsFuture::from(file.array_buffer()).await.map_err(|_| format!("could not read {}", file.name()))?;
-    Ok(Uint8Array::new(&buf).to_vec())
+    Ok(FileData::External(Rc::new(JsBytes(Uint8Array::new(&buf)))))
 }
 
 /// A `DirSpec` value to a tree: bytes, text or a `File` are files,
@@ -380,7 +397,7 @@ fn tree_from_js(v: JsValue, path: String) -> Pin<Box<dyn Future<Output = Result<
             || v.is_instance_of::<Uint8Array>()
             || v.is_instance_of::<js_sys::ArrayBuffer>()
         {
-            return Ok(Tree::File(bytes_or_text(&v, &path)?));
+            return Ok(Tree::File(file_data(&v, &path)?));
         }
         let obj = v.dyn_ref::<Object>().ok_or_else(|| format!("{path}: not a file or directory"))?;
         if let Some(target) = get(&v, "symlink").and_then(|t| t.as_string()) {
@@ -399,7 +416,7 @@ fn tree_from_js(v: JsValue, path: String) -> Pin<Box<dyn Future<Output = Result<
 
 fn tree_to_js(t: &Tree) -> JsValue {
     match t {
-        Tree::File(data) => Uint8Array::from(&data[..]).into(),
+        Tree::File(data) => Uint8Array::from(&data.to_vec()[..]).into(),
         Tree::Symlink(target) => {
             let o = Object::new();
             let _ = Reflect::set(&o, &"symlink".into(), &target.into());

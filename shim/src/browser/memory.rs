@@ -7,14 +7,16 @@
 //! `ArrayBuffer` (its views then have length 0); the helpers notice that
 //! and take fresh views, for the guest's memory and for the shim's own.
 
+use std::any::Any;
 use std::cell::Cell;
 
-use js_sys::WebAssembly;
+use js_sys::{Uint8Array, WebAssembly};
 use wasm_bindgen::prelude::*;
 
 use crate::abi::Errno;
 use crate::ctx::Host;
 use crate::memory::GuestMemory;
+use crate::vfs::ExternalBytes;
 
 #[wasm_bindgen(inline_js = r#"
 let shimMemory = null, shimU8 = null;
@@ -43,11 +45,18 @@ export function guest_write_u64(c, ptr, lo, hi) {
   dv.setUint32(ptr, lo, true);
   dv.setUint32(ptr + 4, hi, true);
 }
+// Copies part of a byte array the page gave (a file's contents) into the
+// guest's memory; false if the array was detached (transferred) meanwhile.
+export function guest_write_js(c, ptr, bytes, from, len) {
+  if (from + len > bytes.length) return false;
+  g(c).u8.set(bytes.subarray(from, from + len), ptr);
+  return true;
+}
 // crypto.getRandomValues refuses more than 65,536 bytes at once.
 export function guest_fill_random(c, ptr, len) {
-  const u8 = g(c).u8;
+  const buffer = g(c).u8.buffer;
   for (let at = 0; at < len; at += 65536) {
-    crypto.getRandomValues(u8.subarray(ptr + at, ptr + Math.min(len, at + 65536)));
+    crypto.getRandomValues(new Uint8Array(buffer, ptr + at, Math.min(65536, len - at)));
   }
 }
 "#)]
@@ -61,6 +70,28 @@ extern "C" {
     fn guest_write_u32(c: &JsValue, ptr: u32, v: u32);
     fn guest_write_u64(c: &JsValue, ptr: u32, lo: u32, hi: u32);
     fn guest_fill_random(c: &JsValue, ptr: u32, len: u32);
+    fn guest_write_js(c: &JsValue, ptr: u32, bytes: &Uint8Array, from: u32, len: u32) -> bool;
+}
+
+/// A file's contents as the page gave them: a `Uint8Array` read in place.
+#[derive(Debug)]
+pub struct JsBytes(pub Uint8Array);
+
+impl ExternalBytes for JsBytes {
+    fn len(&self) -> usize {
+        self.0.length() as usize
+    }
+
+    fn read(&self, offset: usize, dst: &mut [u8]) {
+        let end = (offset + dst.len()).min(self.len());
+        if offset < end {
+            self.0.subarray(offset as u32, end as u32).copy_to(&mut dst[..end - offset]);
+        }
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
 }
 
 thread_local! {
@@ -148,6 +179,30 @@ impl GuestMemory for JsMemory {
             guest_write_u64(view, ptr, v as u32, (v >> 32) as u32);
         }
         Ok(())
+    }
+
+    /// A page's byte array straight into the guest's memory: one copy.
+    fn write_external(
+        &mut self,
+        ptr: u32,
+        src: &dyn ExternalBytes,
+        offset: usize,
+        len: usize,
+    ) -> Result<(), Errno> {
+        self.check(ptr, len as u64)?;
+        match (src.as_any().downcast_ref::<JsBytes>(), &self.view) {
+            (Some(js), Some(view)) => {
+                if len > 0 && !guest_write_js(view, ptr, &js.0, offset as u32, len as u32) {
+                    return Err(Errno::Io);
+                }
+                Ok(())
+            }
+            _ => {
+                let mut tmp = vec![0; len];
+                src.read(offset, &mut tmp);
+                self.write(ptr, &tmp)
+            }
+        }
     }
 
     /// `crypto.getRandomValues` straight into the guest's memory (the

@@ -19,7 +19,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 pub use host::BrowserHost;
-pub use memory::JsMemory;
+pub use memory::{JsBytes, JsMemory};
 
 use crate::abi::{Errno, Flavor};
 use crate::ctx::{Captured, Filesystem, InputReady, InputSource, OutputSink, WasiConfig, WasiCtx};
@@ -139,16 +139,23 @@ export function suspending(dispatch, name, pending) {
   });
 }
 export function promising(f) { return WebAssembly.promising(f); }
-// The import object: each function a method of the module's dispatcher,
-// bound, so a guest call costs one call into the shim.
-export function make_imports(modules, dispatchers, names, jspi, pending) {
+// The import object. Most functions come from an instance of the adapter
+// module (wasm calling the shim's exports directly); proc_exit, which must
+// throw, and under JSPI the calls that may wait, are JS functions.
+let shimExports = null;
+export function make_imports(modules, dispatchers, names, jspi, pending, adapter, raw) {
+  if (shimExports === null) {
+    shimExports = {};
+    for (const name of names[0]) if (raw["dispatch_" + name]) shimExports[name] = raw["dispatch_" + name];
+  }
   const imports = {};
   for (let i = 0; i < modules.length; i++) {
     const d = dispatchers[i], ns = {};
+    // wasm-bindgen keeps the address of a Rust object in __wbg_ptr.
+    const direct = new WebAssembly.Instance(adapter, { s: shimExports, r: { p: d.__wbg_ptr } }).exports;
     for (const name of names[i]) {
-      ns[name] = jspi && (name === "fd_read" || name === "poll_oneoff")
-        ? suspending(d, name, pending)
-        : d[name].bind(d);
+      if (jspi && (name === "fd_read" || name === "poll_oneoff")) ns[name] = suspending(d, name, pending);
+      else ns[name] = direct[name] ?? d[name].bind(d);
     }
     imports[modules[i]] = ns;
   }
@@ -175,6 +182,8 @@ extern "C" {
         names: &js_sys::Array,
         jspi: bool,
         pending: u32,
+        adapter: &WebAssembly::Module,
+        raw: &JsValue,
     ) -> Result<Object, JsValue>;
     fn unsupported_imports(
         module: &WebAssembly::Module,
@@ -251,7 +260,8 @@ pub async fn run_compiled(
     options: RunOptions,
 ) -> Result<RunOutput, RunError> {
     let prepared = prepare(compiled, config, options, jspi_available())?;
-    let termination = match JsFuture::from(WebAssembly::instantiate_module(compiled, &prepared.imports)).await {
+    let termination = match JsFuture::from(WebAssembly::instantiate_module(compiled, &prepared.imports)).await
+    {
         Err(e) => instantiate_failed(e)?,
         Ok(instance) => {
             let instance: WebAssembly::Instance = instance.unchecked_into();
@@ -358,7 +368,10 @@ fn instantiate_failed(e: JsValue) -> Result<Termination, RunError> {
 
 /// Hands the guest's memory to the run and finds `_start` (or
 /// `_initialize` for a reactor).
-fn entry_point(state: &Rc<RefCell<State>>, instance: &WebAssembly::Instance) -> Result<Function, Termination> {
+fn entry_point(
+    state: &Rc<RefCell<State>>,
+    instance: &WebAssembly::Instance,
+) -> Result<Function, Termination> {
     let exports = instance.exports();
     if let Ok(mem) = Reflect::get(&exports, &"memory".into()) {
         if let Ok(mem) = mem.dyn_into::<WebAssembly::Memory>() {
@@ -553,8 +566,26 @@ fn import_object(state: &Rc<RefCell<State>>) -> Result<(Object, Vec<JsValue>), J
         names_by_module.push(&names(flavor));
         held.push(d);
     }
-    let imports = make_imports(&modules, &dispatchers, &names_by_module, jspi, PENDING)?;
+    let adapter = ADAPTER.with(|a| a.clone())?;
+    let imports = make_imports(
+        &modules,
+        &dispatchers,
+        &names_by_module,
+        jspi,
+        PENDING,
+        &adapter,
+        &wasm_bindgen::exports(),
+    )?;
     Ok((imports, held))
+}
+
+thread_local! {
+    /// The adapter module (see `crate::adapter`), compiled once: it is a
+    /// few kilobytes, so synchronous compilation is fine everywhere.
+    static ADAPTER: Result<WebAssembly::Module, JsValue> = {
+        let bytes = crate::adapter::module_bytes();
+        WebAssembly::Module::new(&Uint8Array::from(&bytes[..]).into())
+    };
 }
 
 /// Releases the dispatchers' hold on the run's state once the guest can no

@@ -8,7 +8,7 @@ use crate::abi::{
 use crate::ctx::InputReady;
 use crate::fd::{Descriptor, OpenFile, Stdio};
 use crate::memory::{GuestMemoryExt, Iovec};
-use crate::vfs::{Ino, Node, Vfs};
+use crate::vfs::{FileData, Ino, Node, Vfs};
 
 /// Reads and bounds-checks an iovec array; returns it and its total length.
 fn iovecs(e: &Env, ptr: u32, count: u32) -> Result<(Vec<Iovec>, u32), Errno> {
@@ -57,16 +57,17 @@ fn file_mut<'a>(e: &'a mut Env, fd: u32, op: FileOp) -> Result<&'a mut OpenFile,
     }
 }
 
-fn data(vfs: &Vfs, ino: Ino) -> Result<&Vec<u8>, Errno> {
+fn data(vfs: &Vfs, ino: Ino) -> Result<&FileData, Errno> {
     match &vfs.get(ino)?.node {
         Node::File(d) => Ok(d),
         _ => Err(Errno::Badf),
     }
 }
 
+/// A file's bytes, to change (borrowed contents are copied in first).
 fn data_mut(vfs: &mut Vfs, ino: Ino) -> Result<&mut Vec<u8>, Errno> {
     match &mut vfs.get_mut(ino)?.node {
-        Node::File(d) => Ok(d),
+        Node::File(d) => Ok(d.make_mut()),
         _ => Err(Errno::Badf),
     }
 }
@@ -85,13 +86,17 @@ pub(crate) fn grow(data: &mut Vec<u8>, len: u64) -> Result<(), Errno> {
 /// Copies file bytes from `pos` into the guest buffers; returns the count.
 fn read_at(e: &mut Env, ino: Ino, pos: u64, iovs: &[Iovec]) -> Result<u32, Errno> {
     let data = data(&e.ctx.vfs, ino)?;
-    let mut at = usize::try_from(pos).unwrap_or(usize::MAX).min(data.len());
+    let len = data.len();
+    let mut at = usize::try_from(pos).unwrap_or(usize::MAX).min(len);
     let start = at;
     for iov in iovs {
-        let n = (iov.len as usize).min(data.len() - at);
-        e.mem.write(iov.ptr, &data[at..at + n])?;
+        let n = (iov.len as usize).min(len - at);
+        match data {
+            FileData::Owned(v) => e.mem.write(iov.ptr, &v[at..at + n])?,
+            FileData::External(x) => e.mem.write_external(iov.ptr, &**x, at, n)?,
+        }
         at += n;
-        if at == data.len() {
+        if at == len {
             break;
         }
     }

@@ -118,7 +118,7 @@ pub fn path_open(
         }
         None if !creat => return Err(Errno::Noent.into()),
         None if l.trailing_slash => return Err(Errno::Isdir.into()),
-        None => e.ctx.vfs.create(l.parent, &l.name, Node::File(Vec::new()), now)?,
+        None => e.ctx.vfs.create(l.parent, &l.name, Node::File(Default::default()), now)?,
     };
     let d = if is_dir(e, ino)? {
         Descriptor::Dir(OpenDir { ino, preopen: None, fdflags, rights: DIR_RIGHTS, mutable: base.mutable })

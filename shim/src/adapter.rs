@@ -1,0 +1,127 @@
+//! A tiny WebAssembly module, generated once, that sits between the guest
+//! and the shim: each of its functions takes the guest's arguments, puts
+//! the run's dispatcher in front (an imported constant) and calls the
+//! shim's export for that syscall. The guest's imports are then plain
+//! wasm-to-wasm calls, with no JavaScript in between (no glue, no BigInt
+//! conversions for 64-bit arguments).
+
+use crate::syscalls::{ValType, SIGNATURES};
+
+fn leb(out: &mut Vec<u8>, mut v: u32) {
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+fn name(out: &mut Vec<u8>, s: &str) {
+    leb(out, s.len() as u32);
+    out.extend_from_slice(s.as_bytes());
+}
+
+fn section(out: &mut Vec<u8>, id: u8, body: Vec<u8>) {
+    out.push(id);
+    leb(out, body.len() as u32);
+    out.extend(body);
+}
+
+fn valtype(t: ValType) -> u8 {
+    match t {
+        ValType::I32 => 0x7f,
+        ValType::I64 => 0x7e,
+    }
+}
+
+/// The syscalls the adapter forwards: every one that returns an errno
+/// (`proc_exit` must throw, which only JavaScript can do).
+pub fn forwarded() -> impl Iterator<Item = &'static crate::syscalls::Signature> {
+    SIGNATURES.iter().filter(|s| s.returns_errno)
+}
+
+/// The adapter's binary. Imports: `s.<name>` (the shim's export for each
+/// syscall, taking the dispatcher first) and the global `r.p` (the
+/// dispatcher); exports: `<name>` with the guest's signature.
+pub fn module_bytes() -> Vec<u8> {
+    let sigs: Vec<_> = forwarded().collect();
+    let n = sigs.len() as u32;
+    let mut out = b"\0asm\x01\0\0\0".to_vec();
+
+    // Types: 2i is the guest's signature, 2i+1 the shim's (dispatcher first).
+    let mut types = Vec::new();
+    leb(&mut types, 2 * n);
+    for s in &sigs {
+        for with_dispatcher in [false, true] {
+            types.push(0x60);
+            leb(&mut types, s.params.len() as u32 + u32::from(with_dispatcher));
+            if with_dispatcher {
+                types.push(0x7f);
+            }
+            types.extend(s.params.iter().map(|&p| valtype(p)));
+            types.extend([1, 0x7f]);
+        }
+    }
+    section(&mut out, 1, types);
+
+    let mut imports = Vec::new();
+    leb(&mut imports, n + 1);
+    for (i, s) in sigs.iter().enumerate() {
+        name(&mut imports, "s");
+        name(&mut imports, s.name);
+        imports.push(0x00);
+        leb(&mut imports, 2 * i as u32 + 1);
+    }
+    name(&mut imports, "r");
+    name(&mut imports, "p");
+    imports.extend([0x03, 0x7f, 0x00]);
+    section(&mut out, 2, imports);
+
+    let mut funcs = Vec::new();
+    leb(&mut funcs, n);
+    for i in 0..n {
+        leb(&mut funcs, 2 * i);
+    }
+    section(&mut out, 3, funcs);
+
+    let mut exports = Vec::new();
+    leb(&mut exports, n);
+    for (i, s) in sigs.iter().enumerate() {
+        name(&mut exports, s.name);
+        exports.push(0x00);
+        leb(&mut exports, n + i as u32);
+    }
+    section(&mut out, 7, exports);
+
+    let mut code = Vec::new();
+    leb(&mut code, n);
+    for (i, s) in sigs.iter().enumerate() {
+        let mut body = vec![0x00, 0x23, 0x00]; // no locals; global.get 0
+        for p in 0..s.params.len() as u32 {
+            body.push(0x20); // local.get p
+            leb(&mut body, p);
+        }
+        body.push(0x10); // call i
+        leb(&mut body, i as u32);
+        body.push(0x0b);
+        leb(&mut code, body.len() as u32);
+        code.extend(body);
+    }
+    section(&mut out, 10, code);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_adapter_is_a_valid_module() {
+        let bytes = super::module_bytes();
+        let info = crate::module::inspect(&bytes).unwrap();
+        assert!(info.other_imports.iter().any(|i| i == "s.fd_write"));
+        assert!(info.other_imports.iter().any(|i| i == "r.p"));
+        wasmparser::Validator::new().validate_all(&bytes).unwrap();
+    }
+}
