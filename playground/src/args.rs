@@ -61,3 +61,19 @@ pub fn split(line: &str) -> Result<Vec<String>, String> {
     }
     Ok(words)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::split;
+
+    #[test]
+    fn quotes_and_escapes_as_a_shell_reads_them() {
+        assert_eq!(
+            split(r#"a  "b c" 'd "e"' f\ g "h\"i" ''"#).unwrap(),
+            ["a", "b c", r#"d "e""#, "f g", "h\"i", ""]
+        );
+        assert_eq!(split("  ").unwrap(), Vec::<String>::new());
+        assert!(split("'open").is_err());
+        assert!(split("\"open").is_err());
+    }
+}

@@ -360,6 +360,18 @@ impl WasiCtx {
     }
 }
 
+/// One entry of [`Filesystem::entries`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Absolute guest path.
+    pub path: String,
+    pub filetype: crate::abi::Filetype,
+    /// Bytes (a directory: its entry count; a link: its target's length).
+    pub size: u64,
+    /// Last modification, nanoseconds since the epoch.
+    pub mtim: u64,
+}
+
 /// The filesystem a run leaves behind; its trees are built only when
 /// asked for.
 #[derive(Debug, Clone)]
@@ -381,6 +393,33 @@ impl Filesystem {
     pub fn preopen(&self, guest_path: &str) -> Option<Tree> {
         let (_, ino) = self.preopens.iter().find(|(p, _)| p == guest_path)?;
         self.vfs.tree(*ino).ok()
+    }
+
+    /// Every file, directory and link below the preopens, depth first,
+    /// with what a file browser shows.
+    pub fn entries(&self) -> Vec<Entry> {
+        let mut out = Vec::new();
+        for (path, ino) in &self.preopens {
+            self.walk(path.trim_end_matches('/'), *ino, &mut out);
+        }
+        out
+    }
+
+    fn walk(&self, path: &str, dir: Ino, out: &mut Vec<Entry>) {
+        let Ok(d) = self.vfs.dir(dir) else { return };
+        for (name, ino) in d.iter() {
+            let Ok(inode) = self.vfs.get(ino) else { continue };
+            let child = format!("{path}/{name}");
+            out.push(Entry {
+                path: child.clone(),
+                filetype: inode.filetype(),
+                size: inode.size(),
+                mtim: inode.mtim,
+            });
+            if matches!(inode.node, crate::vfs::Node::Dir(_)) {
+                self.walk(&child, ino, out);
+            }
+        }
     }
 
     /// What an absolute guest path (`/data/out/report.txt`) holds, found

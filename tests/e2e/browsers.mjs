@@ -7,7 +7,8 @@ export const BROWSERS = {
     executablePath: "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
   }),
-  firefox: () => firefox.launch({ executablePath: "/usr/bin/firefox-esr" }),
+  // The "moz-firefox" channel drives a stock Firefox over WebDriver BiDi.
+  firefox: () => firefox.launch({ channel: "moz-firefox", executablePath: "/usr/bin/firefox-esr" }),
 };
 
 /** Opens a page and collects its console errors and uncaught exceptions. */

@@ -113,6 +113,31 @@ impl RunResult {
         out
     }
 
+    /// Every file, directory and link below the preopens after the run:
+    /// `[{ path, type: "file" | "directory" | "symlink", size, mtime }]`,
+    /// `mtime` in milliseconds since the epoch.
+    #[wasm_bindgen(js_name = listFiles, unchecked_return_type = "Array<{ path: string, type: string, size: number, mtime: number }>")]
+    pub fn list_files(&self) -> Array {
+        self.inner
+            .fs
+            .entries()
+            .into_iter()
+            .map(|e| {
+                let o = Object::new();
+                let kind = match e.filetype {
+                    crate::abi::Filetype::Directory => "directory",
+                    crate::abi::Filetype::SymbolicLink => "symlink",
+                    _ => "file",
+                };
+                let _ = Reflect::set(&o, &"path".into(), &e.path.into());
+                let _ = Reflect::set(&o, &"type".into(), &kind.into());
+                let _ = Reflect::set(&o, &"size".into(), &(e.size as f64).into());
+                let _ = Reflect::set(&o, &"mtime".into(), &(e.mtim as f64 / 1e6).into());
+                JsValue::from(o)
+            })
+            .collect()
+    }
+
     /// What an absolute guest path holds after the run: a file's bytes, a
     /// directory as a DirSpec, `{ symlink }`; `undefined` if nothing.
     #[wasm_bindgen(js_name = readPath, unchecked_return_type = "Uint8Array | DirSpec | undefined")]

@@ -1,7 +1,7 @@
 // The plain-HTML example (examples/text-tools) in headless Chromium and
 // Firefox: a user edits the file, types a command, runs it, and reads the
 // output and the files the command created.
-// Usage: node tests/e2e/example-page.mjs   (from the repository root)
+// Usage: node --test tests/e2e/example-page.test.mjs   (from the repository root)
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { serve } from "./server.mjs";

@@ -1,0 +1,180 @@
+//! Runs a program in a Web Worker (`runner.js`) so that the page stays
+//! responsive, and so that Stop can end any program at once by terminating
+//! the worker.
+
+use std::collections::BTreeMap;
+
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
+
+use crate::model::RunConfig;
+
+/// Which output stream a chunk came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// A file, directory or link after the run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileInfo {
+    pub path: String,
+    pub kind: String,
+    pub size: f64,
+    /// Milliseconds since the epoch.
+    pub mtime: f64,
+}
+
+/// What the worker reports.
+#[derive(Clone, Debug)]
+pub enum RunEvent {
+    Output(Stream, Vec<u8>),
+    Done {
+        exit_code: Option<u32>,
+        trap: Option<String>,
+        ms: f64,
+        files: Vec<FileInfo>,
+        contents: BTreeMap<String, Vec<u8>>,
+    },
+    /// The program could not be run (not a wasip1 module, say).
+    Failed {
+        name: String,
+        message: String,
+    },
+}
+
+/// A running program. Dropping it leaves the worker running; `stop` ends it.
+pub struct RunHandle {
+    worker: Worker,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+}
+
+impl RunHandle {
+    /// Ends the program now, wherever it is. Messages the worker had
+    /// already sent are dropped with it.
+    pub fn stop(&self) {
+        self.worker.set_onmessage(None);
+        self.worker.terminate();
+    }
+}
+
+fn get(o: &JsValue, k: &str) -> JsValue {
+    Reflect::get(o, &k.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn event(data: &JsValue) -> Option<RunEvent> {
+    match get(data, "type").as_string()?.as_str() {
+        "output" => {
+            let stream =
+                if get(data, "stream").as_string()? == "stderr" { Stream::Stderr } else { Stream::Stdout };
+            Some(RunEvent::Output(stream, get(data, "chunk").dyn_into::<Uint8Array>().ok()?.to_vec()))
+        }
+        "done" => {
+            let files = get(data, "files")
+                .dyn_into::<Array>()
+                .ok()?
+                .iter()
+                .map(|f| FileInfo {
+                    path: get(&f, "path").as_string().unwrap_or_default(),
+                    kind: get(&f, "type").as_string().unwrap_or_default(),
+                    size: get(&f, "size").as_f64().unwrap_or(0.0),
+                    mtime: get(&f, "mtime").as_f64().unwrap_or(0.0),
+                })
+                .collect();
+            let contents_obj = get(data, "contents");
+            let mut contents = BTreeMap::new();
+            if let Some(o) = contents_obj.dyn_ref::<Object>() {
+                for e in Object::entries(o).iter() {
+                    let e: Array = e.unchecked_into();
+                    if let (Some(k), Ok(v)) = (e.get(0).as_string(), e.get(1).dyn_into::<Uint8Array>()) {
+                        contents.insert(k, v.to_vec());
+                    }
+                }
+            }
+            Some(RunEvent::Done {
+                exit_code: get(data, "exitCode").as_f64().map(|c| c as u32),
+                trap: get(data, "trap").as_string(),
+                ms: get(data, "ms").as_f64().unwrap_or(0.0),
+                files,
+                contents,
+            })
+        }
+        "error" => Some(RunEvent::Failed {
+            name: get(data, "name").as_string().unwrap_or_default(),
+            message: get(data, "message").as_string().unwrap_or_default(),
+        }),
+        _ => None,
+    }
+}
+
+/// The run request the worker expects.
+fn request(module: &[u8], argv: Vec<String>, config: &RunConfig) -> Result<JsValue, JsValue> {
+    let msg = Object::new();
+    Reflect::set(&msg, &"type".into(), &"run".into())?;
+    Reflect::set(&msg, &"module".into(), &Uint8Array::from(module))?;
+    Reflect::set(&msg, &"args".into(), &argv.iter().map(JsValue::from).collect::<Array>())?;
+    let env = Object::new();
+    for (k, v) in &config.env {
+        if !k.is_empty() {
+            Reflect::set(&env, &k.into(), &v.into())?;
+        }
+    }
+    Reflect::set(&msg, &"env".into(), &env)?;
+    Reflect::set(&msg, &"stdin".into(), &config.stdin.as_str().into())?;
+    let preopens = Object::new();
+    let readonly = Array::new();
+    for p in &config.preopens {
+        let root = Object::new();
+        for f in &p.files {
+            let mut dir = root.clone();
+            let parts: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
+            let Some((name, dirs)) = parts.split_last() else { continue };
+            for d in dirs {
+                let next = Reflect::get(&dir, &(*d).into())?;
+                dir = if next.is_object() {
+                    next.unchecked_into()
+                } else {
+                    let o = Object::new();
+                    Reflect::set(&dir, &(*d).into(), &o)?;
+                    o
+                };
+            }
+            Reflect::set(&dir, &(*name).into(), &Uint8Array::from(&f.contents()[..]))?;
+        }
+        Reflect::set(&preopens, &p.guest_path.as_str().into(), &root)?;
+        if p.readonly {
+            readonly.push(&p.guest_path.as_str().into());
+        }
+    }
+    Reflect::set(&msg, &"preopens".into(), &preopens)?;
+    Reflect::set(&msg, &"readonly".into(), &readonly)?;
+    Ok(msg.into())
+}
+
+/// Starts `module` in a new worker; `on_event` receives its output as it
+/// comes, then how it ended.
+pub fn start(
+    module: &[u8],
+    argv: Vec<String>,
+    config: &RunConfig,
+    mut on_event: impl FnMut(RunEvent) + 'static,
+) -> Result<RunHandle, JsValue> {
+    let opts = WorkerOptions::new();
+    opts.set_type(WorkerType::Module);
+    let worker = Worker::new_with_options("./runner.js", &opts)?;
+    let msg = request(module, argv, config)?;
+    let w = worker.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+        let data = ev.data();
+        if get(&data, "type").as_string().as_deref() == Some("ready") {
+            let _ = w.post_message(&msg);
+        } else if let Some(e) = event(&data) {
+            on_event(e);
+        }
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    Ok(RunHandle { worker, _on_message: on_message })
+}

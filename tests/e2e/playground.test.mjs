@@ -1,0 +1,154 @@
+// The built playground (dist/, from `scripts/serve --build-only`) driven in
+// headless Chromium and Firefox as a user would. Screenshots of the main
+// states go to target/screenshots/.
+// Usage: node --test tests/e2e/playground.test.mjs   (from the repository root)
+import assert from "node:assert/strict";
+import { mkdir } from "node:fs/promises";
+import { test } from "node:test";
+import { serve } from "./server.mjs";
+import { BROWSERS, open } from "./browsers.mjs";
+
+const server = await serve("dist");
+const shots = "target/screenshots";
+await mkdir(shots, { recursive: true });
+
+const status = (page) => page.textContent(".status");
+const output = (page) => page.textContent("pre.output");
+
+async function loadExample(page, title, wasm) {
+  await page.click(`.example:has-text("${title}")`);
+  await page.waitForFunction((w) => document.querySelector(".summary strong")?.textContent === w, wasm);
+}
+
+for (const [name, launch] of Object.entries(BROWSERS)) {
+  test(`${name}: run an example with an argument and a new file, then browse the files`, async () => {
+    const browser = await launch();
+    try {
+      const { page, errors } = await open(browser, server.url);
+      await page.waitForSelector(".summary");
+      if (name === "chromium") await page.screenshot({ path: `${shots}/playground-start.png` });
+      await page.click('.example:has-text("tree")');
+      await page.waitForFunction(() => document.querySelector(".summary strong")?.textContent === "tree.wasm");
+      await page.fill("#args", "/data");
+      await page.click('button:has-text("+ new file")');
+      await page.fill('input[aria-label="file name"]', "extra.txt");
+      await page.fill('textarea[aria-label="file contents"]', "added by the test\n");
+      await page.click("button.run");
+      await page.waitForFunction(() => /exit code/.test(document.querySelector(".status").textContent));
+      assert.match(await status(page), /^exit code 0 · \d+ ms$/);
+      const out = await output(page);
+      assert.match(out, /extra\.txt \(18 bytes\)/);
+      assert.match(out, /2 directories, 4 files/);
+      // the file browser: tree.txt was created by the program
+      const row = page.locator("tr", { hasText: "/data/tree.txt" });
+      assert.match(await row.textContent(), /changed/);
+      await row.locator('button:has-text("view")').click();
+      assert.equal((await page.textContent(".viewer pre")).trim(), "2 directories, 4 files");
+      if (name === "chromium") await page.screenshot({ path: `${shots}/playground-after-run.png`, fullPage: true });
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  test(`${name}: output streams in while the program runs`, async () => {
+    const browser = await launch();
+    try {
+      const { page, errors } = await open(browser, server.url);
+      await loadExample(page, "Progress", "progress.wasm");
+      await page.click("button.run");
+      await page.waitForFunction(() => document.querySelector("pre.output").textContent.includes("1/8"));
+      assert.equal(await status(page), "running…", "the first line arrived before the end");
+      await page.waitForFunction(() => /exit code 0/.test(document.querySelector(".status").textContent), null, { timeout: 20000 });
+      assert.match(await output(page), /8\/8[\s\S]*finished in/);
+      // ANSI colours became styled spans
+      assert.ok(await page.locator("pre.output span.ansi-fg-2").count() > 0);
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  test(`${name}: Stop ends an infinite loop at once`, async () => {
+    const browser = await launch();
+    try {
+      const { page, errors } = await open(browser, server.url);
+      await loadExample(page, "Infinite loop", "spin.wasm");
+      await page.click("button.run");
+      await page.waitForFunction(() => document.querySelector("pre.output").textContent.includes("spinning"));
+      // the page is responsive while the guest spins: typing still works
+      await page.fill("#args", "still typing");
+      const stopped = Date.now();
+      await page.click("button.stop");
+      await page.waitForFunction(() => document.querySelector(".status").textContent === "stopped");
+      assert.ok(Date.now() - stopped < 2000);
+      // and the next run works
+      await loadExample(page, "Hello", "hello.wasm");
+      await page.click("button.run");
+      await page.waitForFunction(() => /exit code 0/.test(document.querySelector(".status").textContent));
+      assert.match(await output(page), /Hello, Ada and Grace!/);
+      // Firefox reports the terminated worker's interruption as an
+      // "uncaught exception: undefined" (the page's own window.onerror sees
+      // nothing); anything else is a real error.
+      assert.deepEqual(errors.filter((e) => !(name === "firefox" && e === "uncaught exception: undefined")), []);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  test(`${name}: a shared link reproduces the setup`, async () => {
+    const browser = await launch();
+    try {
+      const { page } = await open(browser, server.url);
+      await loadExample(page, "grep", "grep.wasm");
+      await page.fill("#args", "lazy /data/poem.txt");
+      await page.click('button:has-text("Share")');
+      const url = page.url();
+      assert.match(url, /#c=/);
+      const { page: second, errors } = await open(browser, url);
+      await second.waitForSelector(".summary");
+      assert.equal(await second.inputValue("#args"), "lazy /data/poem.txt");
+      await second.click("button.run");
+      await second.waitForFunction(() => /exit code/.test(document.querySelector(".status").textContent));
+      assert.match(await output(second), /poem\.txt.*2.*lazy dog/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  test(`${name}: a component is refused with a clear message`, async () => {
+    const browser = await launch();
+    try {
+      const { page } = await open(browser, server.url);
+      await page.setInputFiles('input[aria-label="Choose a .wasm file"]', {
+        name: "component.wasm", mimeType: "application/wasm", buffer: Buffer.from([0, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0]),
+      });
+      await page.waitForFunction(() => document.querySelector(".error")?.textContent.includes("component"));
+      assert.match(await page.textContent(".error"), /wasm32-wasip1/);
+      assert.equal(await page.isDisabled("button.run"), true);
+    } finally {
+      await browser.close();
+    }
+  });
+}
+
+test("chromium: tutorial and narrow screen", async () => {
+  const browser = await BROWSERS.chromium();
+  try {
+    const { page, errors } = await open(browser, server.url, { width: 390, height: 844 });
+    await page.waitForSelector(".summary");
+    await page.click('button:has-text("Tutorial")');
+    await page.click('button.step:has-text("2. Capabilities")');
+    await page.waitForFunction(() => document.querySelector(".summary strong")?.textContent === "capabilities.wasm");
+    await page.click("button.run");
+    await page.waitForFunction(() => /exit code/.test(document.querySelector(".status").textContent));
+    assert.match(await output(page), /cannot read \/etc\/passwd/);
+    await page.screenshot({ path: `${shots}/playground-narrow-tutorial.png`, fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test.after(() => server.close());
