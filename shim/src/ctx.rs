@@ -30,6 +30,31 @@ pub trait Host {
 pub trait OutputSink {
     /// Receives one write's bytes, in order.
     fn write(&mut self, bytes: &[u8]);
+
+    /// Takes one `fd_write`'s buffers (already bounds-checked) straight
+    /// from guest memory. The default gathers them into one buffer for
+    /// [`OutputSink::write`]; an edge can copy them out more directly.
+    fn write_guest(
+        &mut self,
+        mem: &dyn crate::memory::GuestMemory,
+        iovs: &[crate::memory::Iovec],
+        total: u32,
+    ) -> Result<(), Errno> {
+        let mut buf = Vec::new();
+        buf.try_reserve_exact(total as usize).map_err(|_| Errno::Nospc)?;
+        for iov in iovs {
+            let at = buf.len();
+            buf.resize(at + iov.len as usize, 0);
+            mem.read(iov.ptr, &mut buf[at..])?;
+        }
+        self.write(&buf);
+        Ok(())
+    }
+
+    /// The implementation, for an edge that recognises its own sinks.
+    fn as_any(&self) -> Option<&dyn core::any::Any> {
+        None
+    }
 }
 
 /// Collects everything written (the default for stdout and stderr).
@@ -105,21 +130,18 @@ impl Output {
         Output { captured: Some(Captured::default()), listener: None }
     }
 
-    /// Copies one `fd_write`'s buffers out of guest memory, once, straight
-    /// into the capture (or a scratch buffer when only streaming).
+    /// Copies one `fd_write`'s buffers out of guest memory, once: straight
+    /// into the capture, or, when not capturing here, to the listener.
     pub fn write_from(
         &mut self,
         mem: &dyn crate::memory::GuestMemory,
         iovs: &[crate::memory::Iovec],
         total: u32,
     ) -> Result<(), Errno> {
-        let mut scratch = Vec::new();
-        let buf = match &mut self.captured {
-            Some(c) => c.reserve(total as usize)?,
-            None => {
-                scratch.try_reserve_exact(total as usize).map_err(|_| Errno::Nospc)?;
-                &mut scratch
-            }
+        let buf = match (&mut self.captured, &mut self.listener) {
+            (Some(c), _) => c.reserve(total as usize)?,
+            (None, Some(l)) => return l.write_guest(mem, iovs, total),
+            (None, None) => return Ok(()),
         };
         let start = buf.len();
         for iov in iovs {

@@ -275,3 +275,15 @@ async fn js_api_reads_page_buffers_in_place_and_never_writes_them() {
     assert_eq!(kept.to_vec(), input.to_vec());
     assert!(result.read_path("/data/missing").is_undefined());
 }
+
+#[wasm_bindgen_test]
+async fn js_api_names_the_imports_it_does_not_provide() {
+    let m = wat(r#"(module
+        (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
+        (import "wasi_snapshot_preview1" "path_frob" (func))
+        (memory (export "memory") 1) (func (export "_start")))"#);
+    let err = browser::js::run_wasi(Uint8Array::from(&m[..]).into(), JsValue::UNDEFINED).await.err().unwrap();
+    let err: js_sys::Error = err.dyn_into().unwrap();
+    assert_eq!(err.name(), "ModuleError");
+    assert!(String::from(err.message()).contains("wasi_snapshot_preview1.path_frob"), "{:?}", err.message());
+}

@@ -11,9 +11,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use super::JsBytes;
+use super::{JsBytes, JsListener};
 use super::{RunError, RunOptions, RunOutput, Termination};
-use crate::ctx::{Captured, OutputSink, Preopen, WasiConfig};
+use crate::ctx::{OutputSink, Preopen, WasiConfig};
 use crate::vfs::FileData;
 use crate::vfs::Tree;
 
@@ -90,16 +90,16 @@ impl RunResult {
         }
     }
 
-    /// All bytes written to stdout (a new array on every access).
+    /// All bytes written to stdout (the same array on every access).
     #[wasm_bindgen(getter)]
     pub fn stdout(&self) -> Uint8Array {
-        to_js(&self.inner.stdout)
+        self.inner.stdout.as_js().clone()
     }
 
-    /// All bytes written to stderr (a new array on every access).
+    /// All bytes written to stderr (the same array on every access).
     #[wasm_bindgen(getter)]
     pub fn stderr(&self) -> Uint8Array {
-        to_js(&self.inner.stderr)
+        self.inner.stderr.as_js().clone()
     }
 
     /// The preopens after the run: `{ "/data": DirSpec }`, files as
@@ -150,21 +150,23 @@ impl RunResult {
 #[wasm_bindgen(js_name = runWasi, skip_typescript)]
 pub async fn run_wasi(module: JsValue, options: JsValue) -> Result<RunResult, JsValue> {
     let (config, opts) = parse_options(&options).await.map_err(|m| error("ConfigError", &m))?;
-    let compiled = compile_js(module).await?;
-    super::run_compiled(&compiled, config, opts).await.map(|inner| RunResult { inner }).map_err(js_error)
+    let result = match module_source(module).await? {
+        Source::Compiled(m) => super::run_compiled(&m, config, opts).await,
+        Source::Bytes(b) => super::run_js_bytes(&b, config, opts).await,
+    };
+    result.map(|inner| RunResult { inner }).map_err(js_error)
 }
 
 /// Makes the browser compile the shim's common paths now rather than
 /// during the first real run, by running a tiny WASI module once (its
 /// calls: args, environ, preopens, open/write/seek/read/close, readdir,
-/// rename, unlink, clocks, randomness). `init()` of the package calls it;
-/// it takes a few milliseconds and saves them on the first run.
+/// rename, unlink, clocks, randomness). The package's `init()` calls it; it
+/// takes a few milliseconds and saves them on the first run.
 #[wasm_bindgen]
 pub async fn prime() -> Result<(), JsValue> {
     let bytes = Uint8Array::from(&include_bytes!(concat!(env!("OUT_DIR"), "/prime.wasm"))[..]);
     let options = Object::new();
-    let args = Array::of2(&"prime".into(), &"x".into());
-    Reflect::set(&options, &"args".into(), &args)?;
+    Reflect::set(&options, &"args".into(), &Array::of2(&"prime".into(), &"x".into()))?;
     let env = Object::new();
     Reflect::set(&env, &"K".into(), &"V".into())?;
     Reflect::set(&options, &"env".into(), &env)?;
@@ -178,14 +180,19 @@ pub async fn prime() -> Result<(), JsValue> {
     Ok(())
 }
 
-/// Compiles what `runWasi` was given, checking the header first so that a
-/// component or a non-wasm file gets a clear error.
-async fn compile_js(mut module: JsValue) -> Result<WebAssembly::Module, JsValue> {
+enum Source {
+    Compiled(WebAssembly::Module),
+    Bytes(Uint8Array),
+}
+
+/// What `runWasi` was given, as a compiled module or bytes whose header was
+/// checked (so that a component or a non-wasm file gets a clear error).
+async fn module_source(mut module: JsValue) -> Result<Source, JsValue> {
     if module.has_type::<js_sys::Promise>() {
         module = JsFuture::from(js_sys::Promise::from(module)).await?;
     }
     if let Some(m) = module.dyn_ref::<WebAssembly::Module>() {
-        return Ok(m.clone());
+        return Ok(Source::Compiled(m.clone()));
     }
     if module.has_type::<web_sys::Response>() {
         let response: web_sys::Response = module.unchecked_into();
@@ -204,16 +211,13 @@ async fn compile_js(mut module: JsValue) -> Result<WebAssembly::Module, JsValue>
         ));
     }
     let bytes = if module.is_instance_of::<Uint8Array>() {
-        module.clone().unchecked_into::<Uint8Array>()
+        module.unchecked_into::<Uint8Array>()
     } else {
         Uint8Array::new(&module)
     };
     let head = bytes.subarray(0, 8.min(bytes.length())).to_vec();
     crate::module::check_header(&head).map_err(|e| js_error(RunError::Module(e)))?;
-    let compiled = JsFuture::from(WebAssembly::compile(&bytes))
-        .await
-        .map_err(|e| js_error(RunError::Compile(super::error_message(&e))))?;
-    Ok(compiled.unchecked_into())
+    Ok(Source::Bytes(bytes))
 }
 
 fn js_error(e: RunError) -> JsValue {
@@ -226,32 +230,10 @@ fn js_error(e: RunError) -> JsValue {
     error(name, &e.to_string())
 }
 
-/// Captured output as one JS array, copied once from its chunks.
-fn to_js(c: &Captured) -> Uint8Array {
-    let out = Uint8Array::new_with_length(c.len() as u32);
-    let mut at = 0u32;
-    for chunk in c.chunks() {
-        // SAFETY: the view is used at once, before anything allocates.
-        out.set(&unsafe { Uint8Array::view(chunk) }.into(), at);
-        at += chunk.len() as u32;
-    }
-    out
-}
-
 fn error(name: &str, message: &str) -> JsValue {
     let e = js_sys::Error::new(message);
     e.set_name(name);
     e.into()
-}
-
-/// Forwards output chunks to a JS callback.
-struct JsSink(Function);
-
-impl OutputSink for JsSink {
-    fn write(&mut self, bytes: &[u8]) {
-        // A throwing callback must not break the guest's write.
-        let _ = self.0.call1(&JsValue::NULL, &Uint8Array::from(bytes));
-    }
 }
 
 fn get(obj: &JsValue, key: &str) -> Option<JsValue> {
@@ -266,9 +248,9 @@ fn get(obj: &JsValue, key: &str) -> Option<JsValue> {
 /// page's buffer is never written to).
 fn file_data(v: &JsValue, what: &str) -> Result<FileData, String> {
     if let Some(a) = v.dyn_ref::<Uint8Array>() {
-        Ok(FileData::External(Rc::new(JsBytes(a.clone()))))
+        Ok(FileData::External(Rc::new(JsBytes::new(a.clone()))))
     } else if v.is_instance_of::<js_sys::ArrayBuffer>() {
-        Ok(FileData::External(Rc::new(JsBytes(Uint8Array::new(v)))))
+        Ok(FileData::External(Rc::new(JsBytes::new(Uint8Array::new(v)))))
     } else {
         bytes_or_text(v, what).map(FileData::Owned)
     }
@@ -333,7 +315,7 @@ async fn parse_options(o: &JsValue) -> Result<(WasiConfig, RunOptions), String> 
     let sink = |k: &str| -> Result<Option<Box<dyn OutputSink>>, String> {
         match get(o, k) {
             Some(f) => {
-                Ok(Some(Box::new(JsSink(f.dyn_into().map_err(|_| format!("{k} must be a function"))?))))
+                Ok(Some(Box::new(JsListener(f.dyn_into().map_err(|_| format!("{k} must be a function"))?))))
             }
             None => Ok(None),
         }
@@ -405,7 +387,7 @@ fn insert_path(root: &mut Tree, path: &str, leaf: Tree) {
 async fn file_bytes(file: &web_sys::File) -> Result<FileData, String> {
     let buf =
         JsFuture::from(file.array_buffer()).await.map_err(|_| format!("could not read {}", file.name()))?;
-    Ok(FileData::External(Rc::new(JsBytes(Uint8Array::new(&buf)))))
+    Ok(FileData::External(Rc::new(JsBytes::new(Uint8Array::new(&buf)))))
 }
 
 /// A `DirSpec` value to a tree: bytes, text or a `File` are files,

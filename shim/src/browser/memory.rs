@@ -14,8 +14,8 @@ use js_sys::{Uint8Array, WebAssembly};
 use wasm_bindgen::prelude::*;
 
 use crate::abi::Errno;
-use crate::ctx::Host;
-use crate::memory::GuestMemory;
+use crate::ctx::{Host, OutputSink};
+use crate::memory::{GuestMemory, Iovec};
 use crate::vfs::ExternalBytes;
 
 #[wasm_bindgen(inline_js = r#"
@@ -36,8 +36,17 @@ function g(c) {
   return c;
 }
 export function guest_size(c) { return g(c).u8.byteLength; }
-export function guest_read(c, ptr, len, dst) { shim().set(g(c).u8.subarray(ptr, ptr + len), dst); }
-export function guest_write(c, ptr, src, len) { g(c).u8.set(shim().subarray(src, src + len), ptr); }
+// Small copies go byte by byte: creating a subarray costs more than that.
+export function guest_read(c, ptr, len, dst) {
+  const from = g(c).u8, to = shim();
+  if (len <= 64) for (let i = 0; i < len; i++) to[dst + i] = from[ptr + i];
+  else to.set(from.subarray(ptr, ptr + len), dst);
+}
+export function guest_write(c, ptr, src, len) {
+  const from = shim(), to = g(c).u8;
+  if (len <= 64) for (let i = 0; i < len; i++) to[ptr + i] = from[src + i];
+  else to.set(from.subarray(src, src + len), ptr);
+}
 export function guest_read_u32(c, ptr) { return g(c).dv.getUint32(ptr, true); }
 export function guest_write_u32(c, ptr, v) { g(c).dv.setUint32(ptr, v, true); }
 export function guest_write_u64(c, ptr, lo, hi) {
@@ -51,6 +60,88 @@ export function guest_write_js(c, ptr, bytes, from, len) {
   if (from + len > bytes.length) return false;
   g(c).u8.set(bytes.subarray(from, from + len), ptr);
   return true;
+}
+// Output capture: one fd_write's iovecs (n pairs of u32 in the shim's
+// memory at iovs) copied once, from guest memory into JS arrays. Small writes
+// are packed into shared 64 KiB blocks; a listener gets its own copy.
+export function capture_new() { return { chunks: [], length: 0, block: null, at: 0 }; }
+function seal(cap) {
+  if (cap.at > 0) cap.chunks.push(cap.block.subarray(0, cap.at));
+  cap.block = null;
+  cap.at = 0;
+}
+// The common case, one buffer, passed as numbers.
+export function capture_one(c, cap, ptr, len, listener) {
+  const u8 = g(c).u8;
+  cap.length += len;
+  if (len <= 4096) {
+    if (cap.block === null || cap.at + len > cap.block.length) {
+      seal(cap);
+      cap.block = new Uint8Array(65536);
+    }
+    const block = cap.block, start = cap.at;
+    if (len <= 64) for (let i = 0; i < len; i++) block[start + i] = u8[ptr + i];
+    else block.set(u8.subarray(ptr, ptr + len), start);
+    cap.at = start + len;
+    if (listener) listener(block.slice(start, start + len));
+    return;
+  }
+  seal(cap);
+  const chunk = u8.slice(ptr, ptr + len);
+  cap.chunks.push(chunk);
+  if (listener) listener(chunk.slice());
+}
+export function capture_iovecs(c, cap, iovs, n, total, listener) {
+  const u8 = g(c).u8;
+  const v = new Uint32Array(shim().buffer, iovs, n * 2);
+  cap.length += total;
+  if (total <= 4096) {
+    if (cap.block === null || cap.at + total > cap.block.length) {
+      seal(cap);
+      cap.block = new Uint8Array(65536);
+    }
+    const start = cap.at;
+    for (let i = 0; i < n; i++) {
+      cap.block.set(u8.subarray(v[2 * i], v[2 * i] + v[2 * i + 1]), cap.at);
+      cap.at += v[2 * i + 1];
+    }
+    if (listener) listener(cap.block.slice(start, cap.at));
+    return;
+  }
+  seal(cap);
+  let chunk;
+  if (n === 1) {
+    chunk = u8.slice(v[0], v[0] + v[1]);
+  } else {
+    chunk = new Uint8Array(total);
+    let at = 0;
+    for (let i = 0; i < n; i++) {
+      chunk.set(u8.subarray(v[2 * i], v[2 * i] + v[2 * i + 1]), at);
+      at += v[2 * i + 1];
+    }
+  }
+  cap.chunks.push(chunk);
+  if (listener) listener(chunk.slice());
+}
+export function capture_bytes(cap, ptr, len, listener) {
+  const chunk = shim().slice(ptr, ptr + len);
+  seal(cap);
+  cap.chunks.push(chunk);
+  cap.length += len;
+  if (listener) listener(chunk.slice());
+}
+// Everything captured, as one array.
+export function capture_take(cap) {
+  seal(cap);
+  if (cap.chunks.length === 1) return cap.chunks[0];
+  const out = new Uint8Array(cap.length);
+  let at = 0;
+  for (const c of cap.chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  cap.chunks = [out];
+  return out;
 }
 // crypto.getRandomValues refuses more than 65,536 bytes at once.
 export function guest_fill_random(c, ptr, len) {
@@ -71,21 +162,146 @@ extern "C" {
     fn guest_write_u64(c: &JsValue, ptr: u32, lo: u32, hi: u32);
     fn guest_fill_random(c: &JsValue, ptr: u32, len: u32);
     fn guest_write_js(c: &JsValue, ptr: u32, bytes: &Uint8Array, from: u32, len: u32) -> bool;
+    fn capture_new() -> JsValue;
+    fn capture_iovecs(c: &JsValue, cap: &JsValue, iovs: u32, n: u32, total: u32, listener: &JsValue);
+    fn capture_one(c: &JsValue, cap: &JsValue, ptr: u32, len: u32, listener: &JsValue);
+    fn capture_bytes(cap: &JsValue, ptr: u32, len: u32, listener: &JsValue);
+    fn capture_take(cap: &JsValue) -> Uint8Array;
+}
+
+/// Output a run writes, held in JS arrays (copied once, from the guest's
+/// memory, never through the shim's).
+#[derive(Clone, Debug)]
+pub struct Captured(Uint8Array);
+
+impl Captured {
+    /// All the bytes, as one JS array (the same one on every call).
+    pub fn as_js(&self) -> &Uint8Array {
+        &self.0
+    }
+    /// The bytes, copied into a vector.
+    pub fn to_vec(&self) -> Vec<u8> {
+        self.0.to_vec()
+    }
+    /// The number of bytes.
+    pub fn len(&self) -> usize {
+        self.0.length() as usize
+    }
+    /// True when nothing was written.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The sink the browser edge puts behind stdout and stderr: captures into
+/// JS arrays, and streams to a JS callback or a Rust sink if given one.
+pub struct JsCapture {
+    cap: JsValue,
+    js_listener: JsValue,
+    rust_listener: Option<Box<dyn OutputSink>>,
+}
+
+impl JsCapture {
+    /// A capture; `listener` gets every chunk as it is written.
+    pub fn new(listener: Option<Box<dyn OutputSink>>) -> JsCapture {
+        let js = listener.as_ref().and_then(|l| l.as_any()).and_then(|a| a.downcast_ref::<JsListener>());
+        let js_listener = js.map_or(JsValue::UNDEFINED, |j| j.0.clone().into());
+        let rust_listener = if js.is_some() { None } else { listener };
+        JsCapture { cap: capture_new(), js_listener, rust_listener }
+    }
+
+    /// A handle on what is captured, to take it after the run.
+    pub fn handle(&self) -> JsValue {
+        self.cap.clone()
+    }
+}
+
+/// Takes what a capture (by its handle) holds.
+pub fn take_captured(handle: &JsValue) -> Captured {
+    Captured(capture_take(handle))
+}
+
+/// A JS function as an output listener: it gets each chunk as a
+/// `Uint8Array` of its own.
+pub struct JsListener(pub js_sys::Function);
+
+impl OutputSink for JsListener {
+    fn write(&mut self, bytes: &[u8]) {
+        let _ = self.0.call1(&JsValue::NULL, &Uint8Array::from(bytes));
+    }
+    fn as_any(&self) -> Option<&dyn Any> {
+        Some(self)
+    }
+}
+
+impl OutputSink for JsCapture {
+    fn write(&mut self, bytes: &[u8]) {
+        capture_bytes(&self.cap, bytes.as_ptr() as u32, bytes.len() as u32, &self.js_listener);
+        if let Some(l) = &mut self.rust_listener {
+            l.write(bytes);
+        }
+    }
+
+    fn write_guest(&mut self, mem: &dyn GuestMemory, iovs: &[Iovec], total: u32) -> Result<(), Errno> {
+        let view = mem.as_any().and_then(|a| a.downcast_ref::<JsMemory>()).and_then(|m| m.view.as_ref());
+        let Some(view) = view else {
+            self.write(&gather(mem, iovs, total)?);
+            return Ok(());
+        };
+        match iovs {
+            [one] => capture_one(view, &self.cap, one.ptr, one.len, &self.js_listener),
+            _ => capture_iovecs(
+                view,
+                &self.cap,
+                iovs.as_ptr() as u32,
+                iovs.len() as u32,
+                total,
+                &self.js_listener,
+            ),
+        }
+        if let Some(l) = &mut self.rust_listener {
+            l.write(&gather(mem, iovs, total)?);
+        }
+        Ok(())
+    }
+}
+
+/// One write's buffers, copied into the shim.
+fn gather(mem: &dyn GuestMemory, iovs: &[Iovec], total: u32) -> Result<Vec<u8>, Errno> {
+    let mut buf = vec![0; total as usize];
+    let mut at = 0;
+    for iov in iovs {
+        mem.read(iov.ptr, &mut buf[at..at + iov.len as usize])?;
+        at += iov.len as usize;
+    }
+    Ok(buf)
 }
 
 /// A file's contents as the page gave them: a `Uint8Array` read in place.
 #[derive(Debug)]
-pub struct JsBytes(pub Uint8Array);
+pub struct JsBytes {
+    array: Uint8Array,
+    /// Its length when it was handed over.
+    len: usize,
+}
+
+impl JsBytes {
+    /// Wraps a page's array.
+    pub fn new(array: Uint8Array) -> JsBytes {
+        let len = array.length() as usize;
+        JsBytes { array, len }
+    }
+}
 
 impl ExternalBytes for JsBytes {
     fn len(&self) -> usize {
-        self.0.length() as usize
+        self.len
     }
 
     fn read(&self, offset: usize, dst: &mut [u8]) {
-        let end = (offset + dst.len()).min(self.len());
+        let end = (offset + dst.len()).min(self.array.length() as usize);
         if offset < end {
-            self.0.subarray(offset as u32, end as u32).copy_to(&mut dst[..end - offset]);
+            self.array.subarray(offset as u32, end as u32).copy_to(&mut dst[..end - offset]);
         }
     }
 
@@ -127,6 +343,10 @@ impl JsMemory {
 }
 
 impl GuestMemory for JsMemory {
+    fn as_any(&self) -> Option<&dyn Any> {
+        Some(self)
+    }
+
     fn size(&self) -> u64 {
         if let Some(v) = &self.view {
             self.size.set(guest_size(v) as u64);
@@ -192,7 +412,7 @@ impl GuestMemory for JsMemory {
         self.check(ptr, len as u64)?;
         match (src.as_any().downcast_ref::<JsBytes>(), &self.view) {
             (Some(js), Some(view)) => {
-                if len > 0 && !guest_write_js(view, ptr, &js.0, offset as u32, len as u32) {
+                if len > 0 && !guest_write_js(view, ptr, &js.array, offset as u32, len as u32) {
                     return Err(Errno::Io);
                 }
                 Ok(())

@@ -19,10 +19,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 pub use host::BrowserHost;
-pub use memory::{JsBytes, JsMemory};
+pub use memory::{Captured, JsBytes, JsCapture, JsListener, JsMemory};
 
 use crate::abi::{Errno, Flavor};
-use crate::ctx::{Captured, Filesystem, InputReady, InputSource, OutputSink, WasiConfig, WasiCtx};
+use crate::ctx::{Filesystem, InputReady, InputSource, Output, OutputSink, WasiConfig, WasiCtx};
 use crate::module::{self, ModuleError};
 use crate::syscalls::{self, Env, Stop, Wait};
 
@@ -143,7 +143,9 @@ export function promising(f) { return WebAssembly.promising(f); }
 // module (wasm calling the shim's exports directly); proc_exit, which must
 // throw, and under JSPI the calls that may wait, are JS functions.
 let shimExports = null;
-export function make_imports(modules, dispatchers, names, jspi, pending, adapter, raw) {
+// Only calls that may wait are wrapped for JSPI (a wrapped call costs more
+// in some browsers): poll_oneoff, and fd_read when stdin is interactive.
+export function make_imports(modules, dispatchers, names, jspi, interactive, pending, adapter, raw) {
   if (shimExports === null) {
     shimExports = {};
     for (const name of names[0]) if (raw["dispatch_" + name]) shimExports[name] = raw["dispatch_" + name];
@@ -154,12 +156,18 @@ export function make_imports(modules, dispatchers, names, jspi, pending, adapter
     // wasm-bindgen keeps the address of a Rust object in __wbg_ptr.
     const direct = new WebAssembly.Instance(adapter, { s: shimExports, r: { p: d.__wbg_ptr } }).exports;
     for (const name of names[i]) {
-      if (jspi && (name === "fd_read" || name === "poll_oneoff")) ns[name] = suspending(d, name, pending);
+      if (jspi && (name === "poll_oneoff" || (name === "fd_read" && interactive))) ns[name] = suspending(d, name, pending);
       else ns[name] = direct[name] ?? d[name].bind(d);
     }
     imports[modules[i]] = ns;
   }
   return imports;
+}
+export function instantiate_bytes(bytes, imports) { return WebAssembly.instantiate(bytes, imports); }
+// Whether a module imports poll_oneoff, the one call that may wait when
+// stdin is not interactive.
+export function may_wait(module) {
+  return WebAssembly.Module.imports(module).some((i) => i.name === "poll_oneoff");
 }
 const provided = {};
 // The imports of a compiled module the shim does not provide, as
@@ -174,6 +182,8 @@ export function unsupported_imports(module, preview1, unstable) {
 "#)]
 extern "C" {
     fn jspi_available() -> bool;
+    fn instantiate_bytes(bytes: &Uint8Array, imports: &Object) -> js_sys::Promise;
+    fn may_wait(module: &WebAssembly::Module) -> bool;
     fn promising(f: &Function) -> Function;
     #[wasm_bindgen(catch)]
     fn make_imports(
@@ -181,6 +191,7 @@ extern "C" {
         dispatchers: &js_sys::Array,
         names: &js_sys::Array,
         jspi: bool,
+        interactive: bool,
         pending: u32,
         adapter: &WebAssembly::Module,
         raw: &JsValue,
@@ -259,23 +270,45 @@ pub async fn run_compiled(
     config: WasiConfig,
     options: RunOptions,
 ) -> Result<RunOutput, RunError> {
-    let prepared = prepare(compiled, config, options, jspi_available())?;
-    let termination = match JsFuture::from(WebAssembly::instantiate_module(compiled, &prepared.imports)).await
-    {
+    check_import_names(compiled)?;
+    let prepared = prepare(config, options, jspi_available())?;
+    prepared.state.borrow_mut().ctx.can_suspend = prepared.suspends(compiled);
+    let instance = JsFuture::from(WebAssembly::instantiate_module(compiled, &prepared.imports)).await;
+    let termination = match instance {
         Err(e) => instantiate_failed(e)?,
-        Ok(instance) => {
-            let instance: WebAssembly::Instance = instance.unchecked_into();
-            match entry_point(&prepared.state, &instance) {
-                Err(t) => t,
-                Ok(entry) if prepared.jspi => {
-                    let outcome = match promising(&entry).call0(&JsValue::UNDEFINED) {
-                        Ok(promise) => JsFuture::from(js_sys::Promise::from(promise)).await,
-                        Err(e) => Err(e),
-                    };
-                    ended(&prepared.state, outcome)
-                }
-                Ok(entry) => ended(&prepared.state, entry.call0(&JsValue::UNDEFINED)),
+        Ok(instance) => prepared.start(&instance.unchecked_into()).await,
+    };
+    prepared.finish(termination)
+}
+
+/// Runs module bytes the page handed over (a JS array: compiled and
+/// instantiated in one step, the browser's fastest path).
+pub(crate) async fn run_js_bytes(
+    bytes: &Uint8Array,
+    config: WasiConfig,
+    options: RunOptions,
+) -> Result<RunOutput, RunError> {
+    let prepared = prepare(config, options, jspi_available())?;
+    let result = JsFuture::from(instantiate_bytes(bytes, &prepared.imports)).await;
+    let termination = match result {
+        Err(e) if e.is_instance_of::<WebAssembly::LinkError>() => {
+            // Say which imports are missing, when that is the reason.
+            if let Ok(m) = JsFuture::from(WebAssembly::compile(bytes)).await {
+                check_import_names(&m.unchecked_into())?;
             }
+            return Err(RunError::Instantiate(error_message(&e)));
+        }
+        Err(e) if e.is_instance_of::<WebAssembly::CompileError>() => {
+            return Err(RunError::Compile(error_message(&e)))
+        }
+        Err(e) => instantiate_failed(e)?,
+        Ok(result) => {
+            let module: WebAssembly::Module =
+                Reflect::get(&result, &"module".into()).unwrap_or_default().unchecked_into();
+            let instance: WebAssembly::Instance =
+                Reflect::get(&result, &"instance".into()).unwrap_or_default().unchecked_into();
+            prepared.state.borrow_mut().ctx.can_suspend = prepared.suspends(&module);
+            prepared.start(&instance).await
         }
     };
     prepared.finish(termination)
@@ -292,7 +325,8 @@ pub fn run_sync(module_bytes: &[u8], config: WasiConfig, options: RunOptions) ->
     let view = unsafe { Uint8Array::view(module_bytes) };
     let compiled =
         WebAssembly::Module::new(&view.into()).map_err(|e| RunError::Compile(error_message(&e)))?;
-    let prepared = prepare(&compiled, config, options, false)?;
+    check_import_names(&compiled)?;
+    let prepared = prepare(config, options, false)?;
     let termination = match WebAssembly::Instance::new(&compiled, &prepared.imports) {
         Err(e) => instantiate_failed(e)?,
         Ok(instance) => match entry_point(&prepared.state, &instance) {
@@ -309,24 +343,30 @@ struct Prepared {
     imports: Object,
     /// The import modules' dispatchers, freed when the run ends.
     dispatchers: Vec<JsValue>,
-    /// The guest runs as a promise and may be suspended (JSPI).
+    /// The calls that may wait can suspend the guest (JSPI).
     jspi: bool,
+    /// Stdin is fed interactively.
+    interactive: bool,
+    /// Where stdout and stderr are captured.
+    captures: [JsValue; 2],
 }
 
-fn prepare(
-    compiled: &WebAssembly::Module,
-    config: WasiConfig,
-    options: RunOptions,
-    jspi: bool,
-) -> Result<Prepared, RunError> {
-    check_import_names(compiled)?;
+/// Sets up a run's state and import object. With `jspi` the calls that may
+/// wait are wrapped so that they can suspend the guest; whether the run
+/// actually may suspend is decided once the module is known.
+fn prepare(config: WasiConfig, options: RunOptions, jspi: bool) -> Result<Prepared, RunError> {
     if options.stdin.is_some() && !jspi {
         return Err(RunError::Config(Errno::Nosys));
     }
     let mut ctx = WasiCtx::new(config, Box::new(BrowserHost)).map_err(RunError::Config)?;
-    ctx.stdout.listener = options.on_stdout;
-    ctx.stderr.listener = options.on_stderr;
+    // Output is captured in JS arrays, straight from the guest's memory.
+    let stdout = JsCapture::new(options.on_stdout);
+    let stderr = JsCapture::new(options.on_stderr);
+    let captures = [stdout.handle(), stderr.handle()];
+    ctx.stdout = Output { captured: None, listener: Some(Box::new(stdout)) };
+    ctx.stderr = Output { captured: None, listener: Some(Box::new(stderr)) };
     ctx.can_suspend = jspi;
+    let interactive = options.stdin.is_some();
     let queue = Rc::new(RefCell::new(StdinQueue::default()));
     if options.stdin.is_some() {
         ctx.stdin = Box::new(QueueInput(queue.clone()));
@@ -341,17 +381,43 @@ fn prepare(
     }));
     let (imports, dispatchers) =
         import_object(&state).map_err(|e| RunError::Instantiate(error_message(&e)))?;
-    Ok(Prepared { state, imports, dispatchers, jspi })
+    Ok(Prepared { state, imports, dispatchers, jspi, interactive, captures })
 }
 
 impl Prepared {
+    /// Whether this module's run should be able to suspend: with JSPI, when
+    /// stdin is interactive or it imports `poll_oneoff` (a guest that cannot
+    /// wait runs as a plain call, which is cheaper).
+    fn suspends(&self, module: &WebAssembly::Module) -> bool {
+        self.jspi && (self.interactive || may_wait(module))
+    }
+
+    /// Runs the entry point: as a promise when the guest may be suspended.
+    async fn start(&self, instance: &WebAssembly::Instance) -> Termination {
+        let entry = match entry_point(&self.state, instance) {
+            Err(t) => return t,
+            Ok(entry) => entry,
+        };
+        let suspends = self.state.borrow().ctx.can_suspend;
+        let outcome = if suspends {
+            match promising(&entry).call0(&JsValue::UNDEFINED) {
+                Ok(promise) => JsFuture::from(js_sys::Promise::from(promise)).await,
+                Err(e) => Err(e),
+            }
+        } else {
+            entry.call0(&JsValue::UNDEFINED)
+        };
+        ended(&self.state, outcome)
+    }
+
     /// Frees the dispatchers (the guest can no longer call them) and takes
     /// the run's output.
     fn finish(self, termination: Termination) -> Result<RunOutput, RunError> {
         free(&self.dispatchers);
         let state = Rc::try_unwrap(self.state)
             .map_err(|_| RunError::Instantiate("the run is still referenced".into()))?;
-        let (stdout, stderr, fs) = state.into_inner().ctx.finish();
+        let (_, _, fs) = state.into_inner().ctx.finish();
+        let [stdout, stderr] = self.captures.each_ref().map(memory::take_captured);
         Ok(RunOutput { termination, stdout, stderr, fs })
     }
 }
@@ -554,7 +620,10 @@ crate::for_each_syscall!(dispatch_methods);
 
 /// Builds `{ wasi_snapshot_preview1: {...}, wasi_unstable: {...} }`.
 fn import_object(state: &Rc<RefCell<State>>) -> Result<(Object, Vec<JsValue>), JsValue> {
-    let jspi = state.borrow().ctx.can_suspend;
+    let (jspi, interactive) = {
+        let st = state.borrow();
+        (st.ctx.can_suspend, st.stdin_feed.is_some())
+    };
     let modules = js_sys::Array::new();
     let dispatchers = js_sys::Array::new();
     let names_by_module = js_sys::Array::new();
@@ -572,6 +641,7 @@ fn import_object(state: &Rc<RefCell<State>>) -> Result<(Object, Vec<JsValue>), J
         &dispatchers,
         &names_by_module,
         jspi,
+        interactive,
         PENDING,
         &adapter,
         &wasm_bindgen::exports(),
