@@ -44,8 +44,9 @@ pub fn forwarded() -> impl Iterator<Item = &'static crate::syscalls::Signature> 
 }
 
 /// The adapter's binary. Imports: `s.<name>` (the shim's export for each
-/// syscall, taking the dispatcher first) and the global `r.p` (the
-/// dispatcher); exports: `<name>` with the guest's signature.
+/// syscall, taking the dispatcher first) and the mutable global `r.p` (the
+/// dispatcher, set for each run); exports: `<name>` with the guest's
+/// signature.
 pub fn module_bytes() -> Vec<u8> {
     let sigs: Vec<_> = forwarded().collect();
     let n = sigs.len() as u32;
@@ -77,7 +78,7 @@ pub fn module_bytes() -> Vec<u8> {
     }
     name(&mut imports, "r");
     name(&mut imports, "p");
-    imports.extend([0x03, 0x7f, 0x00]);
+    imports.extend([0x03, 0x7f, 0x01]); // a mutable i32: instances are reused across runs
     section(&mut out, 2, imports);
 
     let mut funcs = Vec::new();

@@ -325,6 +325,11 @@ pub struct JsMemory {
 }
 
 impl JsMemory {
+    /// The run's view object (`{ memory, u8, dv }`).
+    pub fn view(&self) -> Option<&JsValue> {
+        self.view.as_ref()
+    }
+
     /// No memory yet.
     pub fn none() -> JsMemory {
         JsMemory { view: None, size: Cell::new(0) }

@@ -143,25 +143,65 @@ export function promising(f) { return WebAssembly.promising(f); }
 // module (wasm calling the shim's exports directly); proc_exit, which must
 // throw, and under JSPI the calls that may wait, are JS functions.
 let shimExports = null;
-// Only calls that may wait are wrapped for JSPI (a wrapped call costs more
-// in some browsers): poll_oneoff, and fd_read when stdin is interactive.
-export function make_imports(modules, dispatchers, names, jspi, interactive, pending, adapter, raw) {
+// Adapter instances, kept for the next run once a run is over.
+const adapterPool = [];
+function takeAdapter(adapter, ptr) {
+  let a = adapterPool.pop();
+  if (!a) {
+    const global = new WebAssembly.Global({ value: "i32", mutable: true }, 0);
+    a = { global, exports: new WebAssembly.Instance(adapter, { s: shimExports, r: { p: global } }).exports };
+  }
+  a.global.value = ptr;
+  return a;
+}
+export function release_adapters(used) {
+  for (const a of used) {
+    a.global.value = 0;
+    adapterPool.push(a);
+  }
+}
+// random_get straight into the guest's memory: randomness is the browser's
+// to give, and this is the guest's hottest way of asking for it.
+function randomGet(memory) {
+  return (ptr, len) => {
+    ptr >>>= 0;
+    len >>>= 0;
+    const c = memory.c;
+    if (c === null) return len === 0 ? 0 : 21;
+    if (c.u8.byteLength === 0) {
+      c.u8 = new Uint8Array(c.memory.buffer);
+      c.dv = new DataView(c.memory.buffer);
+    }
+    if (ptr + len > c.u8.byteLength) return 21; // EFAULT
+    for (let at = 0; at < len; at += 65536) {
+      crypto.getRandomValues(new Uint8Array(c.u8.buffer, ptr + at, Math.min(65536, len - at)));
+    }
+    return 0;
+  };
+}
+// The import object, and the adapters it uses (to release after the run).
+// Most functions come from an adapter instance (wasm calling the shim's
+// exports directly); proc_exit, which must throw, the calls that may wait
+// under JSPI, and random_get are JS functions.
+export function make_imports(modules, dispatchers, names, jspi, interactive, pending, adapter, raw, memory) {
   if (shimExports === null) {
     shimExports = {};
     for (const name of names[0]) if (raw["dispatch_" + name]) shimExports[name] = raw["dispatch_" + name];
   }
-  const imports = {};
+  const imports = {}, used = [];
   for (let i = 0; i < modules.length; i++) {
     const d = dispatchers[i], ns = {};
     // wasm-bindgen keeps the address of a Rust object in __wbg_ptr.
-    const direct = new WebAssembly.Instance(adapter, { s: shimExports, r: { p: d.__wbg_ptr } }).exports;
+    const a = takeAdapter(adapter, d.__wbg_ptr);
+    used.push(a);
     for (const name of names[i]) {
       if (jspi && (name === "poll_oneoff" || (name === "fd_read" && interactive))) ns[name] = suspending(d, name, pending);
-      else ns[name] = direct[name] ?? d[name].bind(d);
+      else if (name === "random_get") ns[name] = randomGet(memory);
+      else ns[name] = a.exports[name] ?? d[name].bind(d);
     }
     imports[modules[i]] = ns;
   }
-  return imports;
+  return [imports, used];
 }
 export function instantiate_bytes(bytes, imports) { return WebAssembly.instantiate(bytes, imports); }
 // Whether a module imports poll_oneoff, the one call that may wait when
@@ -195,7 +235,9 @@ extern "C" {
         pending: u32,
         adapter: &WebAssembly::Module,
         raw: &JsValue,
-    ) -> Result<Object, JsValue>;
+        memory: &Object,
+    ) -> Result<js_sys::Array, JsValue>;
+    fn release_adapters(used: &JsValue);
     fn unsupported_imports(
         module: &WebAssembly::Module,
         preview1: &JsValue,
@@ -349,6 +391,8 @@ struct Prepared {
     interactive: bool,
     /// Where stdout and stderr are captured.
     captures: [JsValue; 2],
+    /// The adapter instances the imports use, back to the pool after.
+    adapters: JsValue,
 }
 
 /// Sets up a run's state and import object. With `jspi` the calls that may
@@ -371,6 +415,8 @@ fn prepare(config: WasiConfig, options: RunOptions, jspi: bool) -> Result<Prepar
     if options.stdin.is_some() {
         ctx.stdin = Box::new(QueueInput(queue.clone()));
     }
+    let memory_holder = Object::new();
+    let _ = Reflect::set(&memory_holder, &"c".into(), &JsValue::NULL);
     let state = Rc::new(RefCell::new(State {
         ctx,
         mem: JsMemory::none(),
@@ -378,10 +424,11 @@ fn prepare(config: WasiConfig, options: RunOptions, jspi: bool) -> Result<Prepar
         pending: None,
         stdin_feed: options.stdin,
         stdin_queue: queue,
+        memory_holder: memory_holder.clone(),
     }));
-    let (imports, dispatchers) =
-        import_object(&state).map_err(|e| RunError::Instantiate(error_message(&e)))?;
-    Ok(Prepared { state, imports, dispatchers, jspi, interactive, captures })
+    let (imports, dispatchers, adapters) =
+        import_object(&state, &memory_holder).map_err(|e| RunError::Instantiate(error_message(&e)))?;
+    Ok(Prepared { state, imports, dispatchers, jspi, interactive, captures, adapters })
 }
 
 impl Prepared {
@@ -414,6 +461,7 @@ impl Prepared {
     /// the run's output.
     fn finish(self, termination: Termination) -> Result<RunOutput, RunError> {
         free(&self.dispatchers);
+        release_adapters(&self.adapters);
         let state = Rc::try_unwrap(self.state)
             .map_err(|_| RunError::Instantiate("the run is still referenced".into()))?;
         let (_, _, fs) = state.into_inner().ctx.finish();
@@ -441,7 +489,10 @@ fn entry_point(
     let exports = instance.exports();
     if let Ok(mem) = Reflect::get(&exports, &"memory".into()) {
         if let Ok(mem) = mem.dyn_into::<WebAssembly::Memory>() {
-            state.borrow_mut().mem = JsMemory::new(&mem);
+            let mut st = state.borrow_mut();
+            st.mem = JsMemory::new(&mem);
+            // The JS-side imports (random_get) see the memory through this.
+            let _ = Reflect::set(&st.memory_holder, &"c".into(), st.mem.view().unwrap_or(&JsValue::NULL));
         }
     }
     ["_start", "_initialize"]
@@ -518,6 +569,9 @@ struct State {
     pending: Option<Wait>,
     stdin_feed: Option<StdinFeed>,
     stdin_queue: Rc<RefCell<StdinQueue>>,
+    /// `{ c }`: the guest memory's view object, once it exists, for the
+    /// imports implemented in JS.
+    memory_holder: Object,
 }
 
 /// The import functions of one module (`wasi_snapshot_preview1` or
@@ -619,7 +673,10 @@ macro_rules! dispatch_methods {
 crate::for_each_syscall!(dispatch_methods);
 
 /// Builds `{ wasi_snapshot_preview1: {...}, wasi_unstable: {...} }`.
-fn import_object(state: &Rc<RefCell<State>>) -> Result<(Object, Vec<JsValue>), JsValue> {
+fn import_object(
+    state: &Rc<RefCell<State>>,
+    memory: &Object,
+) -> Result<(Object, Vec<JsValue>, JsValue), JsValue> {
     let (jspi, interactive) = {
         let st = state.borrow();
         (st.ctx.can_suspend, st.stdin_feed.is_some())
@@ -636,7 +693,7 @@ fn import_object(state: &Rc<RefCell<State>>) -> Result<(Object, Vec<JsValue>), J
         held.push(d);
     }
     let adapter = ADAPTER.with(|a| a.clone())?;
-    let imports = make_imports(
+    let made = make_imports(
         &modules,
         &dispatchers,
         &names_by_module,
@@ -645,8 +702,9 @@ fn import_object(state: &Rc<RefCell<State>>) -> Result<(Object, Vec<JsValue>), J
         PENDING,
         &adapter,
         &wasm_bindgen::exports(),
+        memory,
     )?;
-    Ok((imports, held))
+    Ok((made.get(0).unchecked_into(), held, made.get(1)))
 }
 
 thread_local! {
