@@ -287,3 +287,33 @@ async fn js_api_names_the_imports_it_does_not_provide() {
     assert_eq!(err.name(), "ModuleError");
     assert!(String::from(err.message()).contains("wasi_snapshot_preview1.path_frob"), "{:?}", err.message());
 }
+
+#[wasm_bindgen_test]
+async fn js_api_takes_files_and_file_lists_as_preopens() {
+    // What an <input type="file" multiple> or a drop gives a page: File
+    // objects (here with webkitRelativePath as a folder pick sets it).
+    let make = js_sys::Function::new_no_args(
+        "const a = new File(['one\\ntwo\\n'], 'input.txt');
+         const b = new File(['nested'], 'deep.txt');
+         Object.defineProperty(b, 'webkitRelativePath', { value: 'dir/deep.txt' });
+         return [a, b];",
+    );
+    let files: Array = make.call0(&JsValue::NULL).unwrap().dyn_into().unwrap();
+    let pre = Object::new();
+    Reflect::set(&pre, &"/data".into(), &files).unwrap();
+    let lone = Object::new();
+    Reflect::set(&lone, &"copy.txt".into(), &files.get(0)).unwrap();
+    Reflect::set(&pre, &"/other".into(), &lone).unwrap();
+    let opts = Object::new();
+    Reflect::set(&opts, &"preopens".into(), &pre).unwrap();
+    Reflect::set(&opts, &"args".into(), &Array::of1(&"hello".into())).unwrap();
+    let wasm = Uint8Array::from(&include_bytes!("../../target/guests/wasm32-wasip1/release/hello.wasm")[..]);
+    let result = browser::js::run_wasi(wasm.into(), opts.into()).await.map_err(|e| format!("{e:?}")).unwrap();
+    assert_eq!(result.exit_code(), Some(3));
+    let out: Uint8Array = result.read_path("/data/output.txt").dyn_into().unwrap();
+    assert_eq!(out.to_vec(), b"8 bytes, 2 lines\n");
+    let deep: Uint8Array = result.read_path("/data/dir/deep.txt").dyn_into().unwrap();
+    assert_eq!(deep.to_vec(), b"nested");
+    let copy: Uint8Array = result.read_path("/other/copy.txt").dyn_into().unwrap();
+    assert_eq!(copy.to_vec(), b"one\ntwo\n");
+}
