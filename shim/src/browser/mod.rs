@@ -154,10 +154,10 @@ function takeAdapter(adapter, ptr) {
   a.global.value = ptr;
   return a;
 }
-export function release_adapters(used) {
+export function release_adapters(used, reuse) {
   for (const a of used) {
-    a.global.value = 0;
-    adapterPool.push(a);
+    a.global.value = 0; // a stray call now fails instead of reaching a run
+    if (reuse) adapterPool.push(a);
   }
 }
 // random_get straight into the guest's memory: randomness is the browser's
@@ -237,7 +237,7 @@ extern "C" {
         raw: &JsValue,
         memory: &Object,
     ) -> Result<js_sys::Array, JsValue>;
-    fn release_adapters(used: &JsValue);
+    fn release_adapters(used: &JsValue, reuse: bool);
     fn unsupported_imports(
         module: &WebAssembly::Module,
         preview1: &JsValue,
@@ -383,16 +383,41 @@ pub fn run_sync(module_bytes: &[u8], config: WasiConfig, options: RunOptions) ->
 struct Prepared {
     state: Rc<RefCell<State>>,
     imports: Object,
-    /// The import modules' dispatchers, freed when the run ends.
-    dispatchers: Vec<JsValue>,
+    /// The dispatchers and adapter instances, given back when the run ends.
+    borrowed: Borrowed,
     /// The calls that may wait can suspend the guest (JSPI).
     jspi: bool,
     /// Stdin is fed interactively.
     interactive: bool,
     /// Where stdout and stderr are captured.
     captures: [JsValue; 2],
-    /// The adapter instances the imports use, back to the pool after.
+}
+
+/// What a run borrows on the JS side: its dispatchers and adapter
+/// instances. A run that finishes frees the dispatchers and returns the
+/// adapters to the pool; one abandoned midway (its future dropped) frees
+/// them too but retires its adapters, so a late call from its guest fails
+/// instead of reaching another run.
+struct Borrowed {
+    dispatchers: Vec<JsValue>,
     adapters: JsValue,
+    done: bool,
+}
+
+impl Borrowed {
+    fn release(&mut self, reuse: bool) {
+        if !self.done {
+            self.done = true;
+            free(&self.dispatchers);
+            release_adapters(&self.adapters, reuse);
+        }
+    }
+}
+
+impl Drop for Borrowed {
+    fn drop(&mut self) {
+        self.release(false);
+    }
 }
 
 /// Sets up a run's state and import object. With `jspi` the calls that may
@@ -428,7 +453,8 @@ fn prepare(config: WasiConfig, options: RunOptions, jspi: bool) -> Result<Prepar
     }));
     let (imports, dispatchers, adapters) =
         import_object(&state, &memory_holder).map_err(|e| RunError::Instantiate(error_message(&e)))?;
-    Ok(Prepared { state, imports, dispatchers, jspi, interactive, captures, adapters })
+    let borrowed = Borrowed { dispatchers, adapters, done: false };
+    Ok(Prepared { state, imports, borrowed, jspi, interactive, captures })
 }
 
 impl Prepared {
@@ -459,9 +485,8 @@ impl Prepared {
 
     /// Frees the dispatchers (the guest can no longer call them) and takes
     /// the run's output.
-    fn finish(self, termination: Termination) -> Result<RunOutput, RunError> {
-        free(&self.dispatchers);
-        release_adapters(&self.adapters);
+    fn finish(mut self, termination: Termination) -> Result<RunOutput, RunError> {
+        self.borrowed.release(true);
         let state = Rc::try_unwrap(self.state)
             .map_err(|_| RunError::Instantiate("the run is still referenced".into()))?;
         let (_, _, fs) = state.into_inner().ctx.finish();
