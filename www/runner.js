@@ -2,8 +2,10 @@
 // time with browser-wasi, so the page stays responsive and Stop can end a
 // runaway program with worker.terminate().
 //
-// Page -> worker: { type: "run", module, args, env, stdin, preopens, readonly }
+// Page -> worker: { type: "run", module, args, env, stdin, interactive, preopens, readonly }
+//                 { type: "stdin", text } / { type: "eof" }   (interactive stdin)
 // Worker -> page: { type: "ready" }
+//                 { type: "stdin-wanted" }   (the program waits for input)
 //                 { type: "output", stream: "stdout" | "stderr", chunk }
 //                 { type: "done", exitCode, trap, ms, files, contents }
 //                 { type: "error", name, message }
@@ -48,14 +50,39 @@ function collect(stream) {
   };
 }
 
+// Interactive stdin: lines the page sent and the program has not asked for
+// yet, or the program's pending request for more.
+const typed = [];
+let waiting = null;
+let ended = false;
+function nextInput() {
+  if (typed.length > 0) return typed.shift();
+  if (ended) return null;
+  flush();
+  postMessage({ type: "stdin-wanted" });
+  return new Promise((resolve) => { waiting = resolve; });
+}
+function deliver(text) {
+  if (waiting) {
+    const w = waiting;
+    waiting = null;
+    w(text);
+  } else if (text !== null) typed.push(text);
+}
+
 onmessage = async ({ data }) => {
+  if (data.type === "stdin") return deliver(data.text);
+  if (data.type === "eof") {
+    ended = true;
+    return deliver(null);
+  }
   if (data.type !== "run") return;
   const started = performance.now();
   try {
     const result = await runWasi(data.module, {
       args: data.args,
       env: data.env,
-      stdin: data.stdin,
+      stdin: data.interactive ? nextInput : data.stdin,
       preopens: data.preopens,
       readonly: data.readonly,
       onStdout: collect("stdout"),

@@ -80,6 +80,8 @@ pub struct AppState {
     pub contents: StoredValue<BTreeMap<String, Vec<u8>>>,
     pub viewing: RwSignal<Option<(String, String)>>,
     pub message: RwSignal<Option<String>>,
+    /// The running program waits for typed input.
+    pub wants_input: RwSignal<bool>,
     handle: StoredValue<Option<RunHandle>, LocalStorage>,
     parsers: StoredValue<[AnsiParser; 2], LocalStorage>,
 }
@@ -95,6 +97,7 @@ impl AppState {
             contents: StoredValue::new(BTreeMap::new()),
             viewing: RwSignal::new(None),
             message: RwSignal::new(None),
+            wants_input: RwSignal::new(false),
             handle: StoredValue::new_local(None),
             parsers: StoredValue::new_local(Default::default()),
         }
@@ -179,6 +182,7 @@ impl AppState {
                 state.status.set(Status::Failed(format!("{name}: {message}")));
                 state.end_worker();
             }
+            RunEvent::StdinWanted => state.wants_input.set(true),
         });
         match started {
             Ok(h) => self.handle.set_value(Some(h)),
@@ -186,8 +190,29 @@ impl AppState {
         }
     }
 
+    /// Sends a typed line (or the end of input) to the running program, and
+    /// shows it in the output.
+    pub fn type_input(self, line: Option<String>) {
+        self.wants_input.set(false);
+        self.handle.with_value(|h| {
+            if let Some(h) = h {
+                match &line {
+                    Some(text) => h.send_stdin(text),
+                    None => h.send_eof(),
+                }
+            }
+        });
+        if let Some(text) = line {
+            self.output.update(|out| {
+                let id = out.last().map_or(0, |p| p.id + 1);
+                out.push(Piece { id, stderr: false, text, classes: "typed".into() });
+            });
+        }
+    }
+
     /// Terminates the worker of the current run, if any.
     fn end_worker(self) {
+        self.wants_input.set(false);
         self.handle.update_value(|h| {
             if let Some(h) = h.take() {
                 h.stop();
@@ -442,7 +467,11 @@ pub fn StdinEditor() -> impl IntoView {
     let state = expect_context::<AppState>();
     view! {
         <h2><label for="stdin">"Stdin"</label></h2>
-        <textarea id="stdin" rows="3" spellcheck="false"
+        <label class="small"><input type="checkbox" id="interactive"
+            prop:checked=move || state.config.with(|c| c.interactive)
+            on:change=move |ev| { let v = event_target_checked(&ev); state.config.update(|c| c.interactive = v); }/>
+            " interactive: type it while the program runs"</label>
+        <textarea id="stdin" rows="3" spellcheck="false" prop:disabled=move || state.config.with(|c| c.interactive)
             prop:value=move || state.config.with(|c| c.stdin.clone())
             on:input=move |ev| { let v = event_target_value(&ev); state.config.update(|c| c.stdin = v); }></textarea>
         <label class="small">"or from a file "
@@ -604,6 +633,33 @@ pub fn OutputView() -> impl IntoView {
                 <span class=format!("{}{}", if p.stderr { "stderr " } else { "" }, p.classes)>{p.text}</span>
             </For>
         </pre>
+        <Show when=move || state.status.get() == Status::Running && state.config.with(|c| c.interactive)>
+            <StdinLine/>
+        </Show>
+    }
+}
+
+/// Where interactive input is typed while the program runs: Enter sends a
+/// line, "End input" closes stdin.
+#[component]
+fn StdinLine() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let line = RwSignal::new(String::new());
+    let send = move || {
+        let text = format!("{}\n", line.get_untracked());
+        line.set(String::new());
+        state.type_input(Some(text));
+    };
+    view! {
+        <div class="stdin-line">
+            <input id="stdin-line" type="text" spellcheck="false" aria-label="input for the program"
+                placeholder=move || if state.wants_input.get() { "the program waits for input…" } else { "type input, Enter sends" }
+                prop:value=move || line.get()
+                on:input=move |ev| line.set(event_target_value(&ev))
+                on:keydown=move |ev| if ev.key() == "Enter" && !ev.ctrl_key() { ev.prevent_default(); send(); }/>
+            <button class="secondary" on:click=move |_| send()>"Send"</button>
+            <button class="secondary" on:click=move |_| state.type_input(None)>"End input"</button>
+        </div>
     }
 }
 

@@ -115,7 +115,17 @@ pub const STEPS: &[Step] = &[
         adjust: |_| {},
     },
     Step {
-        title: "6. Time and streaming",
+        title: "6. Interactive input",
+        text: "With interactive stdin the program waits for you: type a few lines under the output, \
+               pressing Enter after each, then End input. The page stays responsive while it waits.",
+        example: "wordcount",
+        adjust: |c| {
+            c.stdin.clear();
+            c.interactive = true;
+        },
+    },
+    Step {
+        title: "7. Time and streaming",
         text: "progress sleeps between steps (poll_oneoff). The page stays responsive and the output \
                arrives as it is written. An endless program can always be stopped: try the infinite loop.",
         example: "progress",

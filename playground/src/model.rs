@@ -67,6 +67,9 @@ pub struct RunConfig {
     pub env: Vec<(String, String)>,
     #[serde(default)]
     pub stdin: String,
+    /// Stdin is typed while the program runs instead of given up front.
+    #[serde(default)]
+    pub interactive: bool,
     #[serde(default)]
     pub preopens: Vec<Preopen>,
 }

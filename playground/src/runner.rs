@@ -44,6 +44,8 @@ pub enum RunEvent {
         name: String,
         message: String,
     },
+    /// The program waits for interactive input.
+    StdinWanted,
 }
 
 /// A running program. Dropping it leaves the worker running; `stop` ends it.
@@ -53,6 +55,21 @@ pub struct RunHandle {
 }
 
 impl RunHandle {
+    /// Sends typed input to the program (interactive stdin).
+    pub fn send_stdin(&self, text: &str) {
+        let msg = Object::new();
+        let _ = Reflect::set(&msg, &"type".into(), &"stdin".into());
+        let _ = Reflect::set(&msg, &"text".into(), &text.into());
+        let _ = self.worker.post_message(&msg);
+    }
+
+    /// Ends the program's input.
+    pub fn send_eof(&self) {
+        let msg = Object::new();
+        let _ = Reflect::set(&msg, &"type".into(), &"eof".into());
+        let _ = self.worker.post_message(&msg);
+    }
+
     /// Ends the program now, wherever it is. Messages the worker had
     /// already sent are dropped with it.
     pub fn stop(&self) {
@@ -102,6 +119,7 @@ fn event(data: &JsValue) -> Option<RunEvent> {
                 contents,
             })
         }
+        "stdin-wanted" => Some(RunEvent::StdinWanted),
         "error" => Some(RunEvent::Failed {
             name: get(data, "name").as_string().unwrap_or_default(),
             message: get(data, "message").as_string().unwrap_or_default(),
@@ -124,6 +142,7 @@ fn request(module: &[u8], argv: Vec<String>, config: &RunConfig) -> Result<JsVal
     }
     Reflect::set(&msg, &"env".into(), &env)?;
     Reflect::set(&msg, &"stdin".into(), &config.stdin.as_str().into())?;
+    Reflect::set(&msg, &"interactive".into(), &config.interactive.into())?;
     let preopens = Object::new();
     let readonly = Array::new();
     for p in &config.preopens {

@@ -96,6 +96,31 @@ for (const [name, launch] of Object.entries(BROWSERS)) {
     }
   });
 
+  test(`${name}: interactive stdin is typed while the program waits`, async () => {
+    const browser = await launch();
+    try {
+      const { page, errors } = await open(browser, server.url);
+      await loadExample(page, "Word count", "wordcount.wasm");
+      await page.check("#interactive");
+      await page.click("button.run");
+      await page.waitForSelector("#stdin-line");
+      await page.waitForFunction(() => /waits for input/.test(document.querySelector("#stdin-line").placeholder));
+      await page.fill("#stdin-line", "the cat and the hat");
+      await page.press("#stdin-line", "Enter");
+      await page.fill("#stdin-line", "the end");
+      await page.press("#stdin-line", "Enter");
+      assert.equal(await status(page), "running…", "the program still waits for more");
+      await page.click('button:has-text("End input")');
+      await page.waitForFunction(() => /exit code 0/.test(document.querySelector(".status").textContent));
+      const out = await output(page);
+      assert.match(out, /2 lines, 7 words/);
+      assert.match(out, /\s+3\s+the/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+
   test(`${name}: a shared link reproduces the setup`, async () => {
     const browser = await launch();
     try {
