@@ -98,6 +98,7 @@ mod tests {
             args: "hello '/data/a b.txt'".into(),
             env: vec![("LANG".into(), "C".into())],
             stdin: "ünï".into(),
+            interactive: true,
             preopens: vec![Preopen {
                 guest_path: "/data".into(),
                 readonly: true,
@@ -107,6 +108,7 @@ mod tests {
         c.preopens[0].files.push(FileEntry { path: "bin".into(), text: None, bytes: Some(vec![0, 1]) });
         let back = RunConfig::from_share(&c.to_share()).unwrap();
         assert_eq!(back.args, c.args);
+        assert!(back.interactive);
         assert_eq!(back.preopens[0].files[0], c.preopens[0].files[0]);
         assert_eq!(back.preopens[0].files[1].bytes, None);
         assert!(RunConfig::from_share("not base64!").is_none());
