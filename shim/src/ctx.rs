@@ -154,18 +154,6 @@ impl Output {
         }
         Ok(())
     }
-
-    /// Hands bytes to the capture and the listener.
-    pub fn write(&mut self, bytes: &[u8]) {
-        if let Some(c) = &mut self.captured {
-            if let Ok(buf) = c.reserve(bytes.len()) {
-                buf.extend_from_slice(bytes);
-            }
-        }
-        if let Some(l) = &mut self.listener {
-            l.write(bytes);
-        }
-    }
 }
 
 /// What reading stdin yields.
@@ -365,10 +353,7 @@ impl WasiCtx {
     /// The current contents of every preopen, by guest path (also those
     /// whose descriptor the guest closed).
     pub fn preopen_trees(&self) -> Vec<(String, Tree)> {
-        self.preopens
-            .iter()
-            .filter_map(|(path, ino)| Some((path.clone(), self.vfs.tree(*ino).ok()?)))
-            .collect()
+        trees(&self.vfs, &self.preopens)
     }
 
     /// Ends the run's state: what it wrote to stdout and stderr, and its
@@ -380,6 +365,11 @@ impl WasiCtx {
             Filesystem { vfs: self.vfs, preopens: self.preopens },
         )
     }
+}
+
+/// Each preopen's contents, by guest path, in configuration order.
+fn trees(vfs: &Vfs, preopens: &[(String, Ino)]) -> Vec<(String, Tree)> {
+    preopens.iter().filter_map(|(path, ino)| Some((path.clone(), vfs.tree(*ino).ok()?))).collect()
 }
 
 /// One entry of [`Filesystem::entries`].
@@ -405,10 +395,7 @@ pub struct Filesystem {
 impl Filesystem {
     /// Every preopen's contents, by guest path, in configuration order.
     pub fn trees(&self) -> Vec<(String, Tree)> {
-        self.preopens
-            .iter()
-            .filter_map(|(path, ino)| Some((path.clone(), self.vfs.tree(*ino).ok()?)))
-            .collect()
+        trees(&self.vfs, &self.preopens)
     }
 
     /// The contents of the preopen at `guest_path`.

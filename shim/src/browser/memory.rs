@@ -14,7 +14,7 @@ use js_sys::{Uint8Array, WebAssembly};
 use wasm_bindgen::prelude::*;
 
 use crate::abi::Errno;
-use crate::ctx::{Host, OutputSink};
+use crate::ctx::OutputSink;
 use crate::memory::{GuestMemory, Iovec};
 use crate::vfs::ExternalBytes;
 
@@ -143,13 +143,6 @@ export function capture_take(cap) {
   cap.chunks = [out];
   return out;
 }
-// crypto.getRandomValues refuses more than 65,536 bytes at once.
-export function guest_fill_random(c, ptr, len) {
-  const buffer = g(c).u8.buffer;
-  for (let at = 0; at < len; at += 65536) {
-    crypto.getRandomValues(new Uint8Array(buffer, ptr + at, Math.min(65536, len - at)));
-  }
-}
 "#)]
 extern "C" {
     fn set_shim_memory(m: &JsValue);
@@ -160,7 +153,6 @@ extern "C" {
     fn guest_read_u32(c: &JsValue, ptr: u32) -> u32;
     fn guest_write_u32(c: &JsValue, ptr: u32, v: u32);
     fn guest_write_u64(c: &JsValue, ptr: u32, lo: u32, hi: u32);
-    fn guest_fill_random(c: &JsValue, ptr: u32, len: u32);
     fn guest_write_js(c: &JsValue, ptr: u32, bytes: &Uint8Array, from: u32, len: u32) -> bool;
     fn capture_new() -> JsValue;
     fn capture_iovecs(c: &JsValue, cap: &JsValue, iovs: u32, n: u32, total: u32, listener: &JsValue);
@@ -428,15 +420,5 @@ impl GuestMemory for JsMemory {
                 self.write(ptr, &tmp)
             }
         }
-    }
-
-    /// `crypto.getRandomValues` straight into the guest's memory (the
-    /// browser's source is the host's anyway).
-    fn fill_random(&mut self, ptr: u32, len: u32, _host: &mut dyn Host) -> Result<(), Errno> {
-        self.check(ptr, u64::from(len))?;
-        if let Some(v) = &self.view {
-            guest_fill_random(v, ptr, len);
-        }
-        Ok(())
     }
 }
