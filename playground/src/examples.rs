@@ -1,7 +1,7 @@
 //! The examples gallery and the tutorial that walks through it. The
 //! programs are built from `playground/examples` into `examples/*.wasm`.
 
-use crate::model::{FileEntry, Preopen, RunConfig};
+use crate::model::{EnvVar, FileEntry, Preopen, RunConfig};
 
 /// A bundled example program and the setup it is shown with.
 #[derive(Clone, Debug)]
@@ -25,11 +25,7 @@ pub const EXAMPLES: &[Example] = &[
 ];
 
 fn data(files: &[(&str, &str)]) -> Preopen {
-    Preopen {
-        guest_path: "/data".into(),
-        readonly: false,
-        files: files.iter().map(|(p, t)| FileEntry::text(p, t)).collect(),
-    }
+    Preopen::new("/data", files.iter().map(|(p, t)| FileEntry::text(p, t)).collect())
 }
 
 const POEM: &str = "The quick brown fox\njumps over the lazy dog.\nThe dog sleeps on.\n";
@@ -40,7 +36,7 @@ pub fn default_config(name: &str) -> RunConfig {
     match name {
         "hello" => {
             c.args = "Ada Grace".into();
-            c.env = vec![("GREETING".into(), "hi".into())];
+            c.env = vec![EnvVar::new("GREETING", "hi")];
             c.preopens = vec![data(&[("notes.txt", "a note\n")])];
         }
         "grep" => {
@@ -55,7 +51,7 @@ pub fn default_config(name: &str) -> RunConfig {
         }
         "wordcount" => c.stdin = format!("{POEM}{POEM}"),
         "progress" => c.args = "8".into(),
-        "fail" => c.env = vec![("LIMIT".into(), "lots".into())],
+        "fail" => c.env = vec![EnvVar::new("LIMIT", "lots")],
         "capabilities" => c.preopens = vec![data(&[("notes.txt", "you can read me\n")])],
         _ => {}
     }

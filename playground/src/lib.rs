@@ -9,6 +9,10 @@ pub mod examples;
 pub mod model;
 
 #[cfg(target_arch = "wasm32")]
-pub mod app;
+pub mod browser;
+#[cfg(target_arch = "wasm32")]
+pub mod components;
 #[cfg(target_arch = "wasm32")]
 pub mod runner;
+#[cfg(target_arch = "wasm32")]
+pub mod state;

@@ -2,7 +2,7 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    leptos::mount::mount_to_body(playground::app::App);
+    leptos::mount::mount_to_body(playground::components::App);
 }
 
 #[cfg(not(target_arch = "wasm32"))]

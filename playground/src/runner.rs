@@ -135,9 +135,9 @@ fn request(module: &[u8], argv: Vec<String>, config: &RunConfig) -> Result<JsVal
     Reflect::set(&msg, &"module".into(), &Uint8Array::from(module))?;
     Reflect::set(&msg, &"args".into(), &argv.iter().map(JsValue::from).collect::<Array>())?;
     let env = Object::new();
-    for (k, v) in &config.env {
-        if !k.is_empty() {
-            Reflect::set(&env, &k.into(), &v.into())?;
+    for var in &config.env {
+        if !var.name.is_empty() {
+            Reflect::set(&env, &var.name.as_str().into(), &var.value.as_str().into())?;
         }
     }
     Reflect::set(&msg, &"env".into(), &env)?;

@@ -2,10 +2,15 @@
 //! browser, on the browser's own WebAssembly engine, with an in-memory
 //! filesystem.
 //!
-//! The crate is split in two:
-//! - a platform-independent core ([`abi`], [`memory`], [`vfs`], [`fd`],
-//!   [`ctx`], [`syscalls`], [`module`]) that implements WASI semantics and
-//!   builds and tests natively;
+//! The crate is split in two (`ARCHITECTURE.md` at the repository root
+//! traces a call through every layer):
+//! - a platform-independent core that implements WASI semantics and builds
+//!   and tests natively: [`abi`] (numbers and layouts), [`memory`] (guest
+//!   memory access), [`vfs`] (the filesystem), [`fd_table`] (descriptors),
+//!   [`stdio`] and [`host`] (streams and platform services), [`config`] and
+//!   [`ctx`] (a run's configuration and state), [`syscalls`] (the preview1
+//!   functions), [`filesystem`] (reading a run's files back) and [`module`]
+//!   (inspecting a binary before it runs);
 //! - the browser edge (`browser`, on `wasm32` only) that instantiates the
 //!   guest with `WebAssembly`, wires the imports to the core and supplies
 //!   clocks and randomness.
@@ -13,10 +18,14 @@
 pub mod abi;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod adapter;
+pub mod config;
 pub mod ctx;
-pub mod fd;
+pub mod fd_table;
+pub mod filesystem;
+pub mod host;
 pub mod memory;
 pub mod module;
+pub mod stdio;
 pub mod syscalls;
 pub mod vfs;
 
@@ -24,7 +33,9 @@ pub mod vfs;
 pub mod browser;
 
 pub use abi::{Errno, Flavor};
-pub use ctx::{Host, WasiConfig, WasiCtx};
+pub use config::{ConfigError, PreopenDir, WasiConfig};
+pub use ctx::WasiCtx;
+pub use host::Host;
 pub use memory::GuestMemory;
 pub use module::{inspect, ModuleError, ModuleInfo};
 pub use vfs::Tree;

@@ -73,22 +73,6 @@ pub trait GuestMemory {
         src.read(offset, &mut tmp);
         self.write(ptr, &tmp)
     }
-
-    /// Fills `ptr..ptr+len` with secure random bytes from `host`, 64 KiB at
-    /// a time (the browser's `getRandomValues` limit).
-    fn fill_random(&mut self, ptr: u32, len: u32, host: &mut dyn crate::ctx::Host) -> Result<(), Errno> {
-        const CHUNK: u32 = 65536;
-        self.check(ptr, u64::from(len))?;
-        let mut chunk = vec![0u8; len.min(CHUNK) as usize];
-        let mut done = 0u32;
-        while done < len {
-            let n = (len - done).min(CHUNK) as usize;
-            host.fill_random(&mut chunk[..n])?;
-            self.write(ptr + done, &chunk[..n])?;
-            done += n as u32;
-        }
-        Ok(())
-    }
 }
 
 impl GuestMemory for [u8] {
@@ -177,6 +161,19 @@ pub trait GuestMemoryExt: GuestMemory {
             .collect())
     }
 
+    /// Appends the bytes of `iovs` to `buf`, in order. The room is reserved
+    /// fallibly first: `ENOSPC` when the host cannot allocate it.
+    fn read_iovecs_into(&self, iovs: &[Iovec], buf: &mut Vec<u8>) -> Result<(), Errno> {
+        let total: usize = iovs.iter().map(|i| i.len as usize).sum();
+        buf.try_reserve(total).map_err(|_| Errno::Nospc)?;
+        for iov in iovs {
+            let at = buf.len();
+            buf.resize(at + iov.len as usize, 0);
+            self.read(iov.ptr, &mut buf[at..])?;
+        }
+        Ok(())
+    }
+
     /// Checks that every iovec lies inside memory and returns their total
     /// length; `EINVAL` if it overflows a `u32` (the result type of the
     /// read/write calls).
@@ -191,6 +188,15 @@ pub trait GuestMemoryExt: GuestMemory {
 }
 
 impl<M: GuestMemory + ?Sized> GuestMemoryExt for M {}
+
+/// One write's buffers (`total` bytes in all), copied out of guest memory
+/// into one vector: the one place the shim gathers iovecs.
+pub fn gather(mem: &dyn GuestMemory, iovs: &[Iovec], total: u32) -> Result<Vec<u8>, Errno> {
+    let mut buf = Vec::new();
+    buf.try_reserve_exact(total as usize).map_err(|_| Errno::Nospc)?;
+    mem.read_iovecs_into(iovs, &mut buf)?;
+    Ok(buf)
+}
 
 #[cfg(test)]
 mod tests {

@@ -52,11 +52,14 @@ def snapshot(path):
 
 
 def guest_path(root, guest):
-    if guest.endswith(".wat"):
-        return os.path.join(root, "tests", guest)
-    if guest.startswith("c/") or guest.startswith("real/"):
-        return os.path.join(root, "target", "guests", guest + ".wasm")
-    return os.path.join(root, "target", "guests", "wasm32-wasip1", "release", guest + ".wasm")
+    """The binary of a case's guest, by the rules in tests/guests.json
+    (which tests/build.rs reads too)."""
+    with open(os.path.join(root, "tests", "guests.json")) as f:
+        kinds = json.load(f)["kinds"]
+    for kind in kinds:
+        if guest.startswith(kind["prefix"]):
+            return os.path.join(root, kind["binary"].replace("{name}", guest[len(kind["prefix"]):]))
+    sys.exit("no kind of guest in tests/guests.json matches %r" % guest)
 
 
 def run_case(root, engine, name, case):

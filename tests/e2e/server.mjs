@@ -11,7 +11,7 @@ const TYPES = {
 
 export async function serve(root, port = 0) {
   const server = createServer(async (req, res) => {
-    let path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
+    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
     if (path.includes("..")) return res.writeHead(400).end();
     let file = join(root, path);
     try {

@@ -7,8 +7,7 @@ use std::collections::BTreeMap;
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
-use browser_wasi::ctx::Preopen;
-use browser_wasi::{Tree, WasiConfig};
+use browser_wasi::{PreopenDir, Tree, WasiConfig};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -47,7 +46,7 @@ impl Case {
             preopens: self
                 .preopens
                 .iter()
-                .map(|(path, tree)| Preopen {
+                .map(|(path, tree)| PreopenDir {
                     guest_path: path.clone(),
                     tree: tree_from_case(tree),
                     readonly: self.readonly.contains(path),

@@ -4,9 +4,9 @@
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use browser_wasi::abi::{ClockId, Errno, Flavor};
-use browser_wasi::ctx::{Host, WasiConfig, WasiCtx};
 use browser_wasi::memory::SliceMemory;
-use browser_wasi::syscalls::{self, errno_of, Env, Stop};
+use browser_wasi::syscalls::{self, answer, Answer, Env};
+use browser_wasi::{Host, WasiConfig, WasiCtx};
 use wasmi::{Caller, Engine, Extern, Linker, Module, Store};
 
 use crate::Outcome;
@@ -70,10 +70,11 @@ fn call(
     };
     let mut mem = SliceMemory(mem);
     let mut env = Env { ctx: &mut state.ctx, mem: &mut mem, flavor };
-    match errno_of(f(&mut env)) {
-        Ok(errno) => Ok(errno),
-        Err(Stop::Exit(code)) => Err(wasmi::Error::i32_exit(code as i32)),
-        Err(_) => Ok(Errno::Io as u32),
+    match answer(f(&mut env), env.ctx.can_suspend) {
+        Answer::Errno(errno) => Ok(errno),
+        Answer::Exit(code) => Err(wasmi::Error::i32_exit(code as i32)),
+        // Native runs never suspend (can_suspend is false).
+        Answer::Wait(_) => Ok(Errno::Again as u32),
     }
 }
 

@@ -13,6 +13,7 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[allow(dead_code)]
 async fn run_case(name: &str, wasm: &[u8], case: &str, expected: &str) {
     let case = Case::parse(case);
     let out = browser::run(wasm, case.config(name)).await.unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -31,6 +32,8 @@ async fn run_case(name: &str, wasm: &[u8], case: &str, expected: &str) {
     }
 }
 
+// Unused while no case is ready (a fresh clone); so are the others below.
+#[allow(unused_macros)]
 macro_rules! case {
     ($name:ident, $wasm:expr, $case:expr, $expected:expr) => {
         #[wasm_bindgen_test]
@@ -38,6 +41,17 @@ macro_rules! case {
             run_case(stringify!($name), include_bytes!($wasm), include_str!($case), include_str!($expected))
                 .await;
         }
+    };
+}
+
+/// A case whose guest or recorded result is missing: reported as ignored,
+/// with the command that makes it.
+#[allow(unused_macros)]
+macro_rules! case_not_ready {
+    ($name:ident, $reason:tt) => {
+        #[wasm_bindgen_test]
+        #[ignore = $reason]
+        async fn $name() {}
     };
 }
 
@@ -176,7 +190,7 @@ extern "C" {
 /// Records when the first output arrived.
 struct FirstWrite(std::rc::Rc<std::cell::Cell<f64>>);
 
-impl browser_wasi::ctx::OutputSink for FirstWrite {
+impl browser_wasi::stdio::OutputSink for FirstWrite {
     fn write(&mut self, _bytes: &[u8]) {
         if self.0.get() == 0.0 {
             self.0.set(now());

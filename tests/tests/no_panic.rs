@@ -4,10 +4,10 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use browser_wasi::abi::Flavor;
-use browser_wasi::ctx::{WasiConfig, WasiCtx};
 use browser_wasi::memory::SliceMemory;
 use browser_wasi::syscalls::{self, Env, SysResult};
 use browser_wasi::Tree;
+use browser_wasi::{WasiConfig, WasiCtx};
 use browser_wasi_tests::native::NativeHost;
 
 struct Rng(u64);
@@ -111,7 +111,7 @@ fn random_syscalls_never_panic() {
             scribble(&mut mem, &mut rng);
             // poll_oneoff may sleep on a random clock: keep it rare.
             let which = (rng.next() % NAMES.len() as u64) as usize;
-            if NAMES[which] == "poll_oneoff" && rng.next() % 50 != 0 {
+            if NAMES[which] == "poll_oneoff" && !rng.next().is_multiple_of(50) {
                 continue;
             }
             calls[which] += 1;

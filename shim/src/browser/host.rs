@@ -1,34 +1,21 @@
-//! Clocks, randomness and blocking from the browser.
+//! [`BrowserHost`]: clocks, randomness and blocking from the browser
+//! (`shim/js/host.js`).
 
 use wasm_bindgen::prelude::*;
 
 use crate::abi::{ClockId, Errno};
-use crate::ctx::Host;
+use crate::host::Host;
 
-#[wasm_bindgen(inline_js = r#"
-let cell = null;
-export function monotonic_ms() { return performance.now(); }
-export function realtime_ms() { return performance.timeOrigin + performance.now(); }
-export function fill_random(view) { crypto.getRandomValues(view); }
-export function sleep_ms(ms) { return new Promise((resolve) => setTimeout(resolve, ms)); }
-// Blocks the thread for `ms` milliseconds where that is allowed: in a
-// worker of a cross-origin isolated page. Returns false elsewhere.
-export function block_ms(ms) {
-  if (typeof SharedArrayBuffer !== "function" || typeof WorkerGlobalScope === "undefined") return false;
-  try {
-    cell ??= new Int32Array(new SharedArrayBuffer(4));
-    Atomics.wait(cell, 0, 0, ms);
-    return true;
-  } catch (_) {
-    return false;
-  }
-}
-"#)]
+#[wasm_bindgen(module = "/js/host.js")]
 extern "C" {
+    /// `performance.now()`.
     pub(crate) fn monotonic_ms() -> f64;
+    /// `performance.timeOrigin + performance.now()`.
     fn realtime_ms() -> f64;
+    /// `crypto.getRandomValues(view)`.
     #[wasm_bindgen(catch)]
     fn fill_random(view: &js_sys::Uint8Array) -> Result<(), JsValue>;
+    /// `Atomics.wait` for `ms` where allowed; false elsewhere.
     fn block_ms(ms: f64) -> bool;
     /// A promise that resolves after `ms` milliseconds.
     pub(crate) fn sleep_ms(ms: f64) -> js_sys::Promise;

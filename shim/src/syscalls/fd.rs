@@ -5,9 +5,9 @@ use crate::abi::{
     encode_prestat_dir, fdflags, fstflags, rights, Dirent, Errno, Fdstat, Filestat, Filetype, Whence,
     ADVICE_MAX,
 };
-use crate::ctx::InputReady;
-use crate::fd::{Descriptor, OpenFile, Stdio};
+use crate::fd_table::{Descriptor, OpenFile, Stdio};
 use crate::memory::{GuestMemoryExt, Iovec};
+use crate::stdio::InputReady;
 use crate::vfs::{FileData, Ino, Node, Vfs};
 
 /// Reads and bounds-checks an iovec array; returns it and its total length.

@@ -69,14 +69,26 @@ impl Env<'_> {
     }
 }
 
-/// The errno an edge returns to the guest for a call that is over (a
-/// pending one becomes `EAGAIN`), or the `Stop::Exit` that ends the run.
-pub fn errno_of(r: SysResult) -> Result<u32, Stop> {
+/// What an edge does once a call returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// Return this errno to the guest (0 is success).
+    Errno(u32),
+    /// Suspend the guest until this has come, then call again.
+    Wait(Wait),
+    /// Unwind the guest and end the run with this exit code.
+    Exit(u32),
+}
+
+/// The one mapping from a call's result to what the edge does with it. A
+/// pending call becomes `EAGAIN` where the edge cannot suspend the guest.
+pub fn answer(r: SysResult, can_suspend: bool) -> Answer {
     match r {
-        Ok(()) => Ok(0),
-        Err(Stop::Errno(e)) => Ok(e as u32),
-        Err(Stop::Pending(_)) => Ok(Errno::Again as u32),
-        Err(stop @ Stop::Exit(_)) => Err(stop),
+        Ok(()) => Answer::Errno(0),
+        Err(Stop::Errno(e)) => Answer::Errno(e as u32),
+        Err(Stop::Pending(w)) if can_suspend => Answer::Wait(w),
+        Err(Stop::Pending(_)) => Answer::Errno(Errno::Again as u32),
+        Err(Stop::Exit(code)) => Answer::Exit(code),
     }
 }
 

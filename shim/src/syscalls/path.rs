@@ -4,7 +4,7 @@
 use super::fd::set_times;
 use super::{Env, SysResult};
 use crate::abi::{lookupflags, oflags, rights, Errno, Filestat};
-use crate::fd::{Descriptor, OpenDir, OpenFile, DIR_RIGHTS, FILE_READ_RIGHTS, FILE_RIGHTS};
+use crate::fd_table::{Descriptor, OpenDir, OpenFile, DIR_RIGHTS, FILE_READ_RIGHTS, FILE_RIGHTS};
 use crate::memory::GuestMemoryExt;
 use crate::vfs::{Directory, Ino, Lookup, Node};
 

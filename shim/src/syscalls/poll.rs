@@ -5,7 +5,7 @@ use super::{Env, Stop, SysResult, Wait};
 use crate::abi::{
     eventtype, ClockId, Errno, Event, Subscription, SubscriptionKind, SUBSCRIPTION_CLOCK_ABSTIME,
 };
-use crate::fd::{Descriptor, Stdio};
+use crate::fd_table::{Descriptor, Stdio};
 use crate::memory::GuestMemoryExt;
 
 /// Checks an fd subscription. Streams in their direction and regular

@@ -12,12 +12,12 @@ pub use wasi;
 pub mod raw {
     #[link(wasm_import_module = "wasi_snapshot_preview1")]
     extern "C" {
-    pub fn fd_prestat_get(fd: u32, buf: *mut u8) -> u16;
-    pub fn fd_prestat_dir_name(fd: u32, path: *mut u8, len: u32) -> u16;
-    pub fn clock_time_get(id: u32, precision: u64, time: *mut u64) -> u16;
-    pub fn clock_res_get(id: u32, res: *mut u64) -> u16;
-    pub fn random_get(buf: *mut u8, len: u32) -> u16;
-    pub fn fd_fdstat_get(fd: u32, buf: *mut u8) -> u16;
+        pub fn fd_prestat_get(fd: u32, buf: *mut u8) -> u16;
+        pub fn fd_prestat_dir_name(fd: u32, path: *mut u8, len: u32) -> u16;
+        pub fn clock_time_get(id: u32, precision: u64, time: *mut u64) -> u16;
+        pub fn clock_res_get(id: u32, res: *mut u64) -> u16;
+        pub fn random_get(buf: *mut u8, len: u32) -> u16;
+        pub fn fd_fdstat_get(fd: u32, buf: *mut u8) -> u16;
     }
 }
 
@@ -57,13 +57,24 @@ pub fn check<T>(label: &str, r: Result<T, wasi::Errno>) -> Option<T> {
 }
 
 /// `path_open` below `dir` with every right requested.
-pub fn open(dir: wasi::Fd, path: &str, oflags: wasi::Oflags, fdflags: wasi::Fdflags) -> Result<wasi::Fd, wasi::Errno> {
-    unsafe { wasi::path_open(dir, wasi::LOOKUPFLAGS_SYMLINK_FOLLOW, path, oflags, ALL_RIGHTS, ALL_RIGHTS, fdflags) }
+pub fn open(
+    dir: wasi::Fd,
+    path: &str,
+    oflags: wasi::Oflags,
+    fdflags: wasi::Fdflags,
+) -> Result<wasi::Fd, wasi::Errno> {
+    unsafe {
+        wasi::path_open(dir, wasi::LOOKUPFLAGS_SYMLINK_FOLLOW, path, oflags, ALL_RIGHTS, ALL_RIGHTS, fdflags)
+    }
 }
 
 /// `path_open` for reading only.
 pub fn open_read(dir: wasi::Fd, path: &str) -> Result<wasi::Fd, wasi::Errno> {
-    let r = wasi::RIGHTS_FD_READ | wasi::RIGHTS_FD_SEEK | wasi::RIGHTS_FD_TELL | wasi::RIGHTS_FD_FILESTAT_GET | wasi::RIGHTS_FD_READDIR;
+    let r = wasi::RIGHTS_FD_READ
+        | wasi::RIGHTS_FD_SEEK
+        | wasi::RIGHTS_FD_TELL
+        | wasi::RIGHTS_FD_FILESTAT_GET
+        | wasi::RIGHTS_FD_READDIR;
     unsafe { wasi::path_open(dir, wasi::LOOKUPFLAGS_SYMLINK_FOLLOW, path, 0, r, ALL_RIGHTS, 0) }
 }
 

@@ -29,5 +29,11 @@ fn main() {
             }
         }
     }
-    std::process::exit(if failed { 2 } else if found { 0 } else { 1 });
+    std::process::exit(if failed {
+        2
+    } else if found {
+        0
+    } else {
+        1
+    });
 }

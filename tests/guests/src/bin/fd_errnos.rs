@@ -9,7 +9,9 @@ fn main() {
     let mut buf = [0u8; 8];
     let iov = [Iovec { buf: buf.as_mut_ptr(), buf_len: 8 }];
     let ciov = [Ciovec { buf: b"x".as_ptr(), buf_len: 1 }];
-    for (name, fd) in [("bad", 77), ("stdin", 0), ("stdout", 1), ("dir", dir), ("readonly file", ro), ("file", file)] {
+    for (name, fd) in
+        [("bad", 77), ("stdin", 0), ("stdout", 1), ("dir", dir), ("readonly file", ro), ("file", file)]
+    {
         show(&format!("{name} fd_read"), unsafe { fd_read(fd, &iov) });
         show(&format!("{name} fd_write"), unsafe { fd_write(fd, &ciov) }.map(|_| ()));
         show(&format!("{name} fd_pread"), unsafe { fd_pread(fd, &iov, 0) });
@@ -21,7 +23,9 @@ fn main() {
         show(&format!("{name} fd_advise"), unsafe { fd_advise(fd, 0, 1, ADVICE_NORMAL) });
         show(&format!("{name} fd_allocate"), unsafe { fd_allocate(fd, 0, 1) });
         show(&format!("{name} fd_filestat_set_size"), unsafe { fd_filestat_set_size(fd, 5) });
-        show(&format!("{name} fd_filestat_set_times"), unsafe { fd_filestat_set_times(fd, 0, 0, FSTFLAGS_MTIM_NOW) });
+        show(&format!("{name} fd_filestat_set_times"), unsafe {
+            fd_filestat_set_times(fd, 0, 0, FSTFLAGS_MTIM_NOW)
+        });
         let mut dbuf = [0u8; 64];
         show(&format!("{name} fd_readdir"), unsafe { fd_readdir(fd, dbuf.as_mut_ptr(), 64, 0) }.map(|_| ()));
         show(&format!("{name} fd_prestat_get"), unsafe { fd_prestat_get(fd) }.map(|_| ()));

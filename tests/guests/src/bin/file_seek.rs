@@ -4,7 +4,8 @@ use std::fs::OpenOptions;
 use std::io::{Read, Seek, SeekFrom, Write};
 
 fn main() {
-    let mut f = OpenOptions::new().read(true).write(true).create(true).truncate(true).open("/data/seek.txt").unwrap();
+    let mut f =
+        OpenOptions::new().read(true).write(true).create(true).truncate(true).open("/data/seek.txt").unwrap();
     f.write_all(b"0123456789").unwrap();
     println!("end: {}", f.stream_position().unwrap());
     println!("set 2: {}", f.seek(SeekFrom::Start(2)).unwrap());

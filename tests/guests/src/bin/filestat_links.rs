@@ -7,7 +7,12 @@ fn st(label: &str, path: &str, follow: bool) -> Option<Filestat> {
     let flags = if follow { LOOKUPFLAGS_SYMLINK_FOLLOW } else { 0 };
     match unsafe { path_filestat_get(DIR, flags, path) } {
         Ok(s) => {
-            println!("{label}: {} nlink={} size={}", s.filetype.name(), s.nlink, if s.filetype == FILETYPE_DIRECTORY { 0 } else { s.size });
+            println!(
+                "{label}: {} nlink={} size={}",
+                s.filetype.name(),
+                s.nlink,
+                if s.filetype == FILETYPE_DIRECTORY { 0 } else { s.size }
+            );
             Some(s)
         }
         Err(e) => {

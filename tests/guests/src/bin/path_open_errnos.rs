@@ -49,6 +49,9 @@ fn main() {
     unsafe { fd_seek(a, 0, WHENCE_SET) }.unwrap();
     write(a, b"two").unwrap();
     show("append cursor", unsafe { fd_tell(a) });
-    show("append content", { unsafe { fd_seek(a, 0, WHENCE_SET) }.unwrap(); read(a, 100) });
+    show("append content", {
+        unsafe { fd_seek(a, 0, WHENCE_SET) }.unwrap();
+        read(a, 100)
+    });
     show("long name", open(DIR, &"n".repeat(300), OFLAGS_CREAT, 0));
 }

@@ -8,14 +8,27 @@ fn clock_sub(userdata: u64, id: Clockid, timeout: u64, abs: bool) -> Subscriptio
         userdata,
         u: SubscriptionU {
             tag: EVENTTYPE_CLOCK.raw(),
-            u: SubscriptionUU { clock: SubscriptionClock { id, timeout, precision: 0, flags: if abs { SUBCLOCKFLAGS_SUBSCRIPTION_CLOCK_ABSTIME } else { 0 } } },
+            u: SubscriptionUU {
+                clock: SubscriptionClock {
+                    id,
+                    timeout,
+                    precision: 0,
+                    flags: if abs { SUBCLOCKFLAGS_SUBSCRIPTION_CLOCK_ABSTIME } else { 0 },
+                },
+            },
         },
     }
 }
 
 fn fd_sub(userdata: u64, fd: Fd, read: bool) -> Subscription {
     let tag = if read { EVENTTYPE_FD_READ } else { EVENTTYPE_FD_WRITE };
-    Subscription { userdata, u: SubscriptionU { tag: tag.raw(), u: SubscriptionUU { fd_read: SubscriptionFdReadwrite { file_descriptor: fd } } } }
+    Subscription {
+        userdata,
+        u: SubscriptionU {
+            tag: tag.raw(),
+            u: SubscriptionUU { fd_read: SubscriptionFdReadwrite { file_descriptor: fd } },
+        },
+    }
 }
 
 fn poll(subs: &[Subscription]) -> Result<Vec<String>, Errno> {
@@ -38,7 +51,13 @@ fn main() {
     show("sleep 20ms", poll(&[clock_sub(1, CLOCKID_MONOTONIC, 20_000_000, false)]));
     println!("slept at least 20ms: {}", mono() - t0 >= 20_000_000);
     let t1 = mono();
-    show("earliest of two", poll(&[clock_sub(1, CLOCKID_MONOTONIC, 200_000_000, false), clock_sub(2, CLOCKID_MONOTONIC, 10_000_000, false)]));
+    show(
+        "earliest of two",
+        poll(&[
+            clock_sub(1, CLOCKID_MONOTONIC, 200_000_000, false),
+            clock_sub(2, CLOCKID_MONOTONIC, 10_000_000, false),
+        ]),
+    );
     println!("did not wait for the later: {}", mono() - t1 < 150_000_000);
     show("absolute in the past", poll(&[clock_sub(3, CLOCKID_MONOTONIC, 1, true)]));
     let wall = unsafe { clock_time_get(CLOCKID_REALTIME, 1) }.unwrap();
@@ -51,10 +70,16 @@ fn main() {
     show("file writable", poll(&[fd_sub(7, f, false)]));
     unsafe { fd_seek(f, 3, WHENCE_SET) }.unwrap();
     show("file readable at eof", poll(&[fd_sub(6, f, true)]));
-    show("stdout writable, clock not due", poll(&[fd_sub(8, 1, false), clock_sub(9, CLOCKID_MONOTONIC, 1_000_000_000, false)]));
+    show(
+        "stdout writable, clock not due",
+        poll(&[fd_sub(8, 1, false), clock_sub(9, CLOCKID_MONOTONIC, 1_000_000_000, false)]),
+    );
     show("stdin readable", poll(&[fd_sub(10, 0, true)]));
     show("bad fd", poll(&[fd_sub(11, 99, true)]));
-    show("bad fd and a clock", poll(&[fd_sub(12, 99, true), clock_sub(13, CLOCKID_MONOTONIC, 1_000_000_000, false)]));
+    show(
+        "bad fd and a clock",
+        poll(&[fd_sub(12, 99, true), clock_sub(13, CLOCKID_MONOTONIC, 1_000_000_000, false)]),
+    );
     let d = open_read(DIR, "dir").unwrap();
     show("directory", poll(&[fd_sub(14, d, true)]));
     show("no subscriptions", poll(&[]));

@@ -35,12 +35,14 @@ fn entries(fd: Fd, bufsize: usize) -> Vec<(String, String, u64)> {
     out
 }
 
-
 fn main() {
     let d = open_read(DIR, ".").unwrap();
     for size in [4096, 40, 30] {
         let list = entries(d, size);
-        println!("buffer {size}: first two {:?}", list.iter().take(2).map(|e| e.0.clone()).collect::<Vec<_>>());
+        println!(
+            "buffer {size}: first two {:?}",
+            list.iter().take(2).map(|e| e.0.clone()).collect::<Vec<_>>()
+        );
         let mut rest: Vec<String> = list.iter().skip(2).map(|e| format!("{} {}", e.0, e.1)).collect();
         rest.sort();
         println!("buffer {size}: entries {rest:?}");

@@ -29,7 +29,10 @@ fn main() {
     // an open file survives its unlink
     let f = open(DIR, "file", 0, 0).unwrap();
     show("unlink open file", unsafe { path_unlink_file(DIR, "file") });
-    show("read unlinked", { unsafe { fd_seek(f, 0, WHENCE_SET) }.unwrap(); read(f, 10) });
+    show("read unlinked", {
+        unsafe { fd_seek(f, 0, WHENCE_SET) }.unwrap();
+        read(f, 10)
+    });
     show("nlink of unlinked", unsafe { fd_filestat_get(f) }.map(|s| s.nlink));
     println!("gone from dir: {}", kind(DIR, "file"));
 }

@@ -45,7 +45,10 @@ fn main() {
     println!("full2/b: {}", kind(DIR, "full2/b"));
     show("rename a symlink", unsafe { path_symlink("full2", DIR, "ln") }.and_then(|_| rename("ln", "ln2")));
     println!("ln2: {}", kind(DIR, "ln2"));
-    show("hard links to same inode", unsafe { path_link(DIR, 0, "full2/b", DIR, "h") }.and_then(|_| rename("h", "full2/b")));
+    show(
+        "hard links to same inode",
+        unsafe { path_link(DIR, 0, "full2/b", DIR, "h") }.and_then(|_| rename("h", "full2/b")),
+    );
     println!("h: {}, full2/b: {}", kind(DIR, "h"), kind(DIR, "full2/b"));
     show("bad new fd", unsafe { path_rename(DIR, "h", 77, "x") });
 }

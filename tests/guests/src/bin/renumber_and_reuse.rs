@@ -30,5 +30,6 @@ fn main() {
     write(2, format!("next after renumber: {g}\n").as_bytes()).unwrap();
     show("renumber preopen", unsafe { fd_renumber(DIR, e) });
     write(2, format!("open via moved preopen: {:?}\n", open(e, "a", 0, 0).is_ok()).as_bytes()).unwrap();
-    write(2, format!("prestat of moved preopen: {:?}\n", unsafe { fd_prestat_get(e) }.is_ok()).as_bytes()).unwrap();
+    write(2, format!("prestat of moved preopen: {:?}\n", unsafe { fd_prestat_get(e) }.is_ok()).as_bytes())
+        .unwrap();
 }

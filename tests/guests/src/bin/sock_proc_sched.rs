@@ -17,8 +17,14 @@ fn main() {
     show("thread cputime", unsafe { clock_time_get(CLOCKID_THREAD_CPUTIME_ID, 1) }.map(|t| t > 0));
     show("process cputime res", unsafe { clock_res_get(CLOCKID_PROCESS_CPUTIME_ID) }.map(|t| t > 0));
     // wasmtime reports 1 ns; a browser's clocks are coarser, and say so.
-    show("realtime res plausible", unsafe { clock_res_get(CLOCKID_REALTIME) }.map(|r| (1..=1_000_000).contains(&r)));
-    show("monotonic res plausible", unsafe { clock_res_get(CLOCKID_MONOTONIC) }.map(|r| (1..=1_000_000).contains(&r)));
+    show(
+        "realtime res plausible",
+        unsafe { clock_res_get(CLOCKID_REALTIME) }.map(|r| (1..=1_000_000).contains(&r)),
+    );
+    show(
+        "monotonic res plausible",
+        unsafe { clock_res_get(CLOCKID_MONOTONIC) }.map(|r| (1..=1_000_000).contains(&r)),
+    );
     show("sched_yield", unsafe { sched_yield() });
     show("proc_raise", unsafe { proc_raise(SIGNAL_TERM) });
 }

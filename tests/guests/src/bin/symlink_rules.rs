@@ -25,7 +25,10 @@ fn main() {
     show("open through it", open(DIR, "esc2/x", 0, 0));
     show("dangling", unsafe { path_symlink("nothing", DIR, "dang") });
     show("stat dangling nofollow", unsafe { path_filestat_get(DIR, 0, "dang") }.map(|s| s.filetype.name()));
-    show("stat dangling follow", unsafe { path_filestat_get(DIR, LOOKUPFLAGS_SYMLINK_FOLLOW, "dang") }.map(|s| s.filetype.name()));
+    show(
+        "stat dangling follow",
+        unsafe { path_filestat_get(DIR, LOOKUPFLAGS_SYMLINK_FOLLOW, "dang") }.map(|s| s.filetype.name()),
+    );
     show("loop a", unsafe { path_symlink("loop_b", DIR, "loop_a") });
     show("loop b", unsafe { path_symlink("loop_a", DIR, "loop_b") });
     show("follow loop", open(DIR, "loop_a", 0, 0));

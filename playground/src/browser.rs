@@ -1,0 +1,57 @@
+//! Bytes in and out through the browser: fetching a URL, reading a picked
+//! or dropped file, offering bytes as a download.
+
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::HtmlInputElement;
+
+/// Fetches a URL's bytes.
+pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let resp: web_sys::Response =
+        JsFuture::from(window.fetch_with_str(url)).await.map_err(|e| format!("{e:?}"))?.unchecked_into();
+    if !resp.ok() {
+        return Err(format!("HTTP {}", resp.status()));
+    }
+    let buf = JsFuture::from(resp.array_buffer().map_err(|e| format!("{e:?}"))?)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    Ok(js_sys::Uint8Array::new(&buf).to_vec())
+}
+
+/// Reads a picked or dropped file. The error, for the user, names the file
+/// and says why it could not be read (moved or deleted since it was picked,
+/// permission withdrawn, ...).
+pub async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    match JsFuture::from(file.array_buffer()).await {
+        Ok(buf) => Ok(js_sys::Uint8Array::new(&buf).to_vec()),
+        Err(e) => Err(format!("could not read {}: {}", file.name(), error_text(&e))),
+    }
+}
+
+/// A thrown JavaScript value as a sentence: an `Error`'s (or a
+/// `DOMException`'s) message, else the value itself.
+fn error_text(e: &JsValue) -> String {
+    match e.dyn_ref::<js_sys::Error>() {
+        Some(error) => String::from(error.message()),
+        None => e.as_string().unwrap_or_else(|| format!("{e:?}")),
+    }
+}
+
+/// The files chosen in a file input.
+pub fn files_of(input: &HtmlInputElement) -> Vec<web_sys::File> {
+    input.files().map(|l| (0..l.length()).filter_map(|i| l.get(i)).collect()).unwrap_or_default()
+}
+
+/// Offers `bytes` as a download named after the last part of `name`.
+pub fn download_bytes(name: &str, bytes: &[u8]) -> Result<(), JsValue> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = document.create_element("a")?.unchecked_into();
+    a.set_href(&url);
+    a.set_download(name.rsplit('/').next().unwrap_or("file"));
+    a.click();
+    web_sys::Url::revoke_object_url(&url)
+}

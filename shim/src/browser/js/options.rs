@@ -1,0 +1,124 @@
+//! `runWasi`'s options object, read into a [`WasiConfig`] and
+//! [`RunOptions`].
+
+use std::rc::Rc;
+
+use js_sys::{Array, Function, Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use super::dir_spec::preopen_from_js;
+use crate::browser::{JsBytes, JsListener, RunOptions, StdinFeed};
+use crate::config::{PreopenDir, WasiConfig};
+use crate::stdio::OutputSink;
+use crate::vfs::{FileData, Tree};
+
+pub(super) fn get(obj: &JsValue, key: &str) -> Option<JsValue> {
+    if obj.is_undefined() || obj.is_null() {
+        return None;
+    }
+    Reflect::get(obj, &key.into()).ok().filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+/// A file's contents from a string (UTF-8, copied in) or a `Uint8Array` /
+/// `ArrayBuffer` (used in place until the program changes the file: the
+/// page's buffer is never written to).
+pub(super) fn file_data(v: &JsValue, what: &str) -> Result<FileData, String> {
+    if let Some(a) = v.dyn_ref::<Uint8Array>() {
+        Ok(FileData::External(Rc::new(JsBytes::new(a.clone()))))
+    } else if v.is_instance_of::<js_sys::ArrayBuffer>() {
+        Ok(FileData::External(Rc::new(JsBytes::new(Uint8Array::new(v)))))
+    } else {
+        bytes_or_text(v, what).map(FileData::Owned)
+    }
+}
+
+/// Bytes from a string (UTF-8), a `Uint8Array` or an `ArrayBuffer`, copied
+/// once into the shim (`new Uint8Array(typedArray)` would copy twice).
+fn bytes_or_text(v: &JsValue, what: &str) -> Result<Vec<u8>, String> {
+    if let Some(s) = v.as_string() {
+        Ok(s.into_bytes())
+    } else if let Some(a) = v.dyn_ref::<Uint8Array>() {
+        Ok(a.to_vec())
+    } else if v.is_instance_of::<js_sys::ArrayBuffer>() {
+        Ok(Uint8Array::new(v).to_vec())
+    } else {
+        Err(format!("{what} must be a string or a Uint8Array"))
+    }
+}
+
+pub(super) async fn parse_options(o: &JsValue) -> Result<(WasiConfig, RunOptions), String> {
+    let mut config = WasiConfig::new();
+    if let Some(args) = get(o, "args") {
+        let args: Array = args.dyn_into().map_err(|_| "args must be an array of strings")?;
+        for a in args.iter() {
+            config.args.push(a.as_string().ok_or("args must be an array of strings")?);
+        }
+    }
+    if let Some(env) = get(o, "env") {
+        for entry in Object::entries(env.dyn_ref::<Object>().ok_or("env must be an object")?).iter() {
+            let entry: Array = entry.unchecked_into();
+            let value = entry.get(1).as_string().ok_or("env values must be strings")?;
+            config.env.push((entry.get(0).as_string().unwrap_or_default(), value));
+        }
+    }
+    let mut feed = None;
+    if let Some(stdin) = get(o, "stdin") {
+        match stdin.dyn_into::<Function>() {
+            Ok(f) => feed = Some(stdin_feed(f)),
+            Err(stdin) => config.stdin = bytes_or_text(&stdin, "stdin")?,
+        }
+    }
+    let readonly: Vec<String> = match get(o, "readonly") {
+        Some(r) => r
+            .dyn_into::<Array>()
+            .map_err(|_| "readonly must be an array")?
+            .iter()
+            .filter_map(|v| v.as_string())
+            .collect(),
+        None => Vec::new(),
+    };
+    if let Some(pre) = get(o, "preopens") {
+        for entry in Object::entries(pre.dyn_ref::<Object>().ok_or("preopens must be an object")?).iter() {
+            let entry: Array = entry.unchecked_into();
+            let path = entry.get(0).as_string().unwrap_or_default();
+            let tree = preopen_from_js(entry.get(1), &path).await?;
+            if !matches!(tree, Tree::Dir(_)) {
+                return Err(format!("preopen {path} must be a directory object"));
+            }
+            config.preopens.push(PreopenDir { readonly: readonly.contains(&path), guest_path: path, tree });
+        }
+    }
+    let sink = |k: &str| -> Result<Option<Box<dyn OutputSink>>, String> {
+        match get(o, k) {
+            Some(f) => {
+                Ok(Some(Box::new(JsListener(f.dyn_into().map_err(|_| format!("{k} must be a function"))?))))
+            }
+            None => Ok(None),
+        }
+    };
+    let opts = RunOptions { on_stdout: sink("onStdout")?, on_stderr: sink("onStderr")?, stdin: feed };
+    Ok((config, opts))
+}
+
+/// Interactive stdin from a JS function returning (a promise of) the next
+/// chunk, or `null` at the end.
+fn stdin_feed(f: Function) -> StdinFeed {
+    Box::new(move || {
+        let result = f.call0(&JsValue::NULL);
+        Box::pin(async move {
+            let value = match result {
+                Ok(v) if v.has_type::<js_sys::Promise>() => {
+                    JsFuture::from(js_sys::Promise::from(v)).await.ok()?
+                }
+                Ok(v) => v,
+                Err(_) => return None,
+            };
+            if value.is_null() || value.is_undefined() {
+                return None;
+            }
+            bytes_or_text(&value, "stdin chunk").ok()
+        })
+    })
+}

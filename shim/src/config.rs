@@ -1,0 +1,149 @@
+//! [`WasiConfig`]: everything a run starts with, and [`ConfigError`]: why a
+//! configuration cannot start one.
+
+use core::fmt;
+
+use crate::vfs::Tree;
+
+/// A directory given to the guest at a path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PreopenDir {
+    /// The path the guest sees (`/data`, `.`, `/`).
+    pub guest_path: String,
+    /// The directory's initial contents.
+    pub tree: Tree,
+    /// Refuse every change below it.
+    pub readonly: bool,
+}
+
+/// Everything a run is started with. Build it with the methods, then pass
+/// it to a runner.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WasiConfig {
+    /// `argv`, including `argv[0]`.
+    pub args: Vec<String>,
+    /// Environment variables, in order.
+    pub env: Vec<(String, String)>,
+    /// The bytes stdin yields.
+    pub stdin: Vec<u8>,
+    /// Directories, in the order they get descriptors (from 3 on).
+    pub preopens: Vec<PreopenDir>,
+}
+
+impl WasiConfig {
+    /// An empty configuration: no args, env, stdin or preopens.
+    pub fn new() -> WasiConfig {
+        WasiConfig::default()
+    }
+
+    /// Appends one argument (the first is the program name).
+    pub fn arg(mut self, arg: impl Into<String>) -> Self {
+        self.args.push(arg.into());
+        self
+    }
+
+    /// Appends arguments.
+    pub fn args<I: IntoIterator<Item = S>, S: Into<String>>(mut self, args: I) -> Self {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    /// Sets an environment variable.
+    pub fn env(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    /// Sets what stdin yields.
+    pub fn stdin(mut self, data: impl Into<Vec<u8>>) -> Self {
+        self.stdin = data.into();
+        self
+    }
+
+    /// Exposes a read-write directory with these contents at `guest_path`.
+    pub fn preopen(mut self, guest_path: impl Into<String>, tree: Tree) -> Self {
+        self.preopens.push(PreopenDir { guest_path: guest_path.into(), tree, readonly: false });
+        self
+    }
+
+    /// Exposes a read-only directory with these contents at `guest_path`.
+    pub fn preopen_readonly(mut self, guest_path: impl Into<String>, tree: Tree) -> Self {
+        self.preopens.push(PreopenDir { guest_path: guest_path.into(), tree, readonly: true });
+        self
+    }
+
+    /// Checks what a guest could never be given: NUL bytes in strings that
+    /// cross as C strings, `=` in a variable's name, a preopen that is not a
+    /// directory.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if let Some(index) = self.args.iter().position(|a| a.contains('\0')) {
+            return Err(ConfigError::NulInArgument { index });
+        }
+        for (key, value) in &self.env {
+            if key.contains('\0') || key.contains('=') {
+                return Err(ConfigError::InvalidEnvName { name: key.clone() });
+            }
+            if value.contains('\0') {
+                return Err(ConfigError::NulInEnvValue { name: key.clone() });
+            }
+        }
+        if let Some(p) = self.preopens.iter().find(|p| !matches!(p.tree, Tree::Dir(_))) {
+            return Err(ConfigError::PreopenNotADirectory { guest_path: p.guest_path.clone() });
+        }
+        Ok(())
+    }
+}
+
+/// Why a configuration cannot start a run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigError {
+    /// `argv[index]` contains a NUL byte (arguments are C strings).
+    NulInArgument { index: usize },
+    /// An environment variable's name is empty or contains `=` or NUL.
+    InvalidEnvName { name: String },
+    /// An environment variable's value contains a NUL byte.
+    NulInEnvValue { name: String },
+    /// A preopen's tree is a file or a link, not a directory.
+    PreopenNotADirectory { guest_path: String },
+    /// Interactive stdin was asked for where the guest cannot wait for it.
+    InteractiveStdinNeedsJspi,
+    /// A preopen's tree holds an entry the filesystem refuses (a name with
+    /// `/`, `.` or `..`, or over 255 bytes).
+    InvalidPreopenEntry { guest_path: String, errno: crate::abi::Errno },
+    /// More descriptors than the table holds.
+    TooManyPreopens,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::NulInArgument { index } => {
+                write!(f, "argument {index} contains a NUL byte, which a C string cannot hold")
+            }
+            ConfigError::InvalidEnvName { name } => {
+                write!(f, "environment variable name {name:?} is not valid: it must contain no `=` or NUL")
+            }
+            ConfigError::NulInEnvValue { name } => {
+                write!(f, "the value of environment variable {name:?} contains a NUL byte")
+            }
+            ConfigError::PreopenNotADirectory { guest_path } => {
+                write!(f, "preopen {guest_path:?} must be a directory")
+            }
+            ConfigError::InteractiveStdinNeedsJspi => write!(
+                f,
+                "interactive stdin needs JSPI (WebAssembly.Suspending and WebAssembly.promising), which \
+                 this browser lacks or which this way of running cannot use: pass stdin as bytes, or use \
+                 the asynchronous run in a browser with JSPI (Chrome, Firefox)"
+            ),
+            ConfigError::InvalidPreopenEntry { guest_path, errno } => {
+                write!(
+                    f,
+                    "preopen {guest_path:?} holds an entry whose name a directory cannot hold ({errno})"
+                )
+            }
+            ConfigError::TooManyPreopens => write!(f, "too many preopened directories"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
