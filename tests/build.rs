@@ -23,6 +23,11 @@ struct Kind {
 }
 
 fn main() {
+    // The browser tests check that the shim's stack pointer is restored
+    // after a stack overflow: let them see it (as the package build does).
+    if std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("wasm32") {
+        println!("cargo:rustc-link-arg-tests=--export=__stack_pointer");
+    }
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let root = manifest.parent().unwrap().to_path_buf();
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
@@ -104,6 +109,33 @@ fn main() {
         panic!("tests/cases and the guest fixtures disagree:\n  {}", errors.join("\n  "));
     }
     std::fs::write(out.join("cases.rs"), code).unwrap();
+    std::fs::write(out.join("hostile.rs"), hostile_cases(&manifest, &out)).unwrap();
+}
+
+/// `hostile!(name, wasm, case)` for every `hostile/<name>.wat`, which must
+/// have its `<name>.json`: the WAT is compiled into `$OUT_DIR`.
+fn hostile_cases(manifest: &Path, out: &Path) -> String {
+    let dir = manifest.join("hostile");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok()?.strip_suffix(".wat").map(String::from))
+        .collect();
+    names.sort();
+    let mut code = String::new();
+    for name in names {
+        let (src, case) = (dir.join(format!("{name}.wat")), dir.join(format!("{name}.json")));
+        println!("cargo:rerun-if-changed={}", src.display());
+        assert!(case.exists(), "hostile/{name}.wat has no {name}.json saying what it attacks and expects");
+        let wasm = out.join(format!("hostile_{name}.wasm"));
+        std::fs::write(&wasm, wat::parse_file(&src).unwrap_or_else(|e| panic!("hostile/{name}.wat: {e}")))
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&case).unwrap()).unwrap();
+        let native = json["native"].as_bool().unwrap_or(true);
+        let kind = if native { "everywhere" } else { "browser_only" };
+        writeln!(code, "hostile!({name}, {:?}, {:?}, {kind});", path(&wasm), path(&case)).unwrap();
+    }
+    code
 }
 
 fn read_kinds(path: &Path) -> Vec<Kind> {

@@ -71,6 +71,9 @@ pub struct Span {
     pub style: Style,
 }
 
+/// The longest escape sequence kept whole; a longer one is dropped.
+const MAX_ESCAPE: usize = 64;
+
 /// Parses a stream of output bytes into styled spans.
 #[derive(Default, Debug)]
 pub struct AnsiParser {
@@ -98,8 +101,16 @@ impl AnsiParser {
                     continue;
                 }
                 let mut j = i + 2;
-                while j < bytes.len() && (bytes[j].is_ascii_digit() || bytes[j] == b';') {
+                while j < bytes.len() && j - i < MAX_ESCAPE && (bytes[j].is_ascii_digit() || bytes[j] == b';')
+                {
                     j += 1;
+                }
+                if j - i >= MAX_ESCAPE {
+                    // No terminal has parameters this long: drop the escape
+                    // and go on, so that an endless one is not held back
+                    // (and scanned again) with every chunk.
+                    i += 2;
+                    continue;
                 }
                 if j >= bytes.len() {
                     break; // unfinished: wait for more
@@ -162,6 +173,18 @@ fn utf8_complete_prefix(b: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_endless_escape_is_not_held_back() {
+        let mut p = AnsiParser::default();
+        p.feed(b"\x1b[");
+        for _ in 0..10_000 {
+            p.feed(b"1;1;1;1;1;1;1;1;");
+            assert!(p.pending.len() < MAX_ESCAPE, "{} bytes held back", p.pending.len());
+        }
+        let spans = p.feed(b"mok");
+        assert_eq!(spans.last().map(|s| s.text.as_str()), Some("mok"));
+    }
 
     #[test]
     fn colours_and_reset() {

@@ -13,10 +13,16 @@
 //    the guest meanwhile.
 // 3. random_get: a JS function filling guest memory straight from
 //    `crypto.getRandomValues` (randomness is the browser's to give).
-// 4. proc_exit: the dispatcher's method, which records the code and
-//    throws to unwind the guest (only JavaScript can throw).
+// 4. proc_exit: a JS function: the dispatcher's method records the code,
+//    then it throws the run's exit error to unwind the guest.
+//
+// Once a run is over (the guest exited, or the host failed: an output
+// listener threw), every call answers RAISE, and the adapter (or the JS
+// function) throws the run's error instead of returning into the guest:
+// a guest that catches the throw with wasm exception handling cannot go on
+// calling WASI.
 
-import { fresh } from "./memory.js";
+import { fresh, guest_size } from "./memory.js";
 
 export function jspi_available() {
   return typeof WebAssembly.Suspending === "function" && typeof WebAssembly.promising === "function";
@@ -30,10 +36,11 @@ export function promising(f) {
 // once; when it answers `pending`, a promise that waits (dispatch.wait())
 // and asks again, so JSPI suspends the guest meanwhile. Both importable
 // calls that can wait (fd_read, poll_oneoff) take four arguments.
-function suspending(dispatch, name, pending) {
+function suspending(dispatch, name, pending, raise) {
   const f = dispatch[name].bind(dispatch);
   return new WebAssembly.Suspending(function (a, b, c, d) {
     const r = f(a, b, c, d);
+    if (r === raise) throw dispatch.take_error();
     if (r !== pending) return r;
     return (async () => {
       let v = r;
@@ -41,6 +48,7 @@ function suspending(dispatch, name, pending) {
         await dispatch.wait();
         v = f(a, b, c, d);
       }
+      if (v === raise) throw dispatch.take_error();
       return v;
     })();
   });
@@ -54,10 +62,19 @@ function randomGet(memory) {
     len >>>= 0;
     const c = memory.c;
     if (c === null) return len === 0 ? 0 : 21; // EFAULT
+    if (ptr + len > guest_size(c)) return 21; // EFAULT
     const u8 = fresh(c).u8;
-    if (ptr + len > u8.byteLength) return 21; // EFAULT
+    // getRandomValues refuses views of shared memory: fill a copy there.
+    const bounce = c.shared ? new Uint8Array(Math.min(len, 65536)) : null;
     for (let at = 0; at < len; at += 65536) {
-      crypto.getRandomValues(new Uint8Array(u8.buffer, ptr + at, Math.min(65536, len - at)));
+      const n = Math.min(65536, len - at);
+      if (bounce === null) {
+        crypto.getRandomValues(new Uint8Array(u8.buffer, ptr + at, n));
+      } else {
+        const part = bounce.subarray(0, n);
+        crypto.getRandomValues(part);
+        u8.set(part, ptr + at);
+      }
     }
     return 0;
   };
@@ -68,26 +85,36 @@ let shimExports = null;
 // Adapter instances, kept for the next run once a run is over.
 const adapterPool = [];
 
-function takeAdapter(adapter, ptr) {
+function takeAdapter(adapter, dispatch) {
   let a = adapterPool.pop();
   if (!a) {
     const global = new WebAssembly.Global({ value: "i32", mutable: true }, 0);
-    a = { global, exports: new WebAssembly.Instance(adapter, { s: shimExports, r: { p: global } }).exports };
+    const entry = { global, dispatch: null };
+    // Throws the run's error (see RAISE above): from JavaScript, so no shim
+    // frame is left on the stack.
+    const raise = () => {
+      throw entry.dispatch === null ? new Error("browser-wasi: this run is over") : entry.dispatch.take_error();
+    };
+    entry.exports = new WebAssembly.Instance(adapter, { s: shimExports, r: { p: global, raise } }).exports;
+    a = entry;
   }
-  a.global.value = ptr;
+  // wasm-bindgen keeps the address of a Rust object in __wbg_ptr.
+  a.global.value = dispatch.__wbg_ptr;
+  a.dispatch = dispatch;
   return a;
 }
 
 export function release_adapters(used, reuse) {
   for (const a of used) {
     a.global.value = 0; // a stray call now fails instead of reaching a run
+    a.dispatch = null;
     if (reuse) adapterPool.push(a);
   }
 }
 
 // Returns [imports, adapters used]: `{ [module]: { [name]: function } }`
 // for each import module, with the route each function takes.
-export function make_imports(modules, dispatchers, names, jspi, interactive, pending, adapter, raw, memory) {
+export function make_imports(modules, dispatchers, names, jspi, interactive, pending, raise, adapter, raw, memory) {
   if (shimExports === null) {
     shimExports = {};
     for (const name of names[0]) if (raw["dispatch_" + name]) shimExports[name] = raw["dispatch_" + name];
@@ -97,12 +124,16 @@ export function make_imports(modules, dispatchers, names, jspi, interactive, pen
   for (let i = 0; i < modules.length; i++) {
     const d = dispatchers[i];
     const ns = {};
-    // wasm-bindgen keeps the address of a Rust object in __wbg_ptr.
-    const a = takeAdapter(adapter, d.__wbg_ptr);
+    const a = takeAdapter(adapter, d);
     used.push(a);
     for (const name of names[i]) {
       if (jspi && (name === "poll_oneoff" || (name === "fd_read" && interactive))) {
-        ns[name] = suspending(d, name, pending);
+        ns[name] = suspending(d, name, pending, raise);
+      } else if (name === "proc_exit") {
+        ns[name] = (code) => {
+          d.proc_exit(code);
+          throw d.take_error();
+        };
       } else if (name === "random_get") {
         ns[name] = randomGet(memory);
       } else {
@@ -134,4 +165,17 @@ export function unsupported_imports(module, preview1, unstable) {
   return WebAssembly.Module.imports(module)
     .filter((i) => i.kind !== "function" || !provided[i.module]?.has(i.name))
     .map((i) => `${i.module}.${i.name}`);
+}
+
+// The shim's shadow-stack pointer, where the shim exports it (its build
+// links with --export=__stack_pointer): a WASI call cut short by the engine
+// (a stack overflow in the guest's last frames) never pops its frames, so
+// the edge puts the pointer back once the guest's entry point has ended.
+export function shim_stack_pointer(raw) {
+  const sp = raw.__stack_pointer;
+  return sp instanceof WebAssembly.Global ? sp.value : -1;
+}
+
+export function set_shim_stack_pointer(raw, value) {
+  raw.__stack_pointer.value = value;
 }

@@ -36,10 +36,22 @@ export function set_shim_memory(m) {
 }
 
 export function guest_view(memory) {
-  return { memory, u8: new Uint8Array(memory.buffer), dv: new DataView(memory.buffer) };
+  const buffer = memory.buffer;
+  const shared = typeof SharedArrayBuffer === "function" && buffer instanceof SharedArrayBuffer;
+  return { memory, shared, u8: new Uint8Array(buffer), dv: new DataView(buffer) };
 }
 
+// The memory's size. A grown shared memory keeps its old buffer (it is not
+// detached, just shorter than the memory now): renew the views from the
+// memory's current buffer. Only asked when a cached size is too small.
 export function guest_size(c) {
+  if (c.shared) {
+    const buffer = c.memory.buffer;
+    if (buffer.byteLength !== c.u8.byteLength) {
+      c.u8 = new Uint8Array(buffer);
+      c.dv = new DataView(buffer);
+    }
+  }
   return fresh(c).u8.byteLength;
 }
 
@@ -72,6 +84,10 @@ export function guest_write_u64(c, ptr, lo, hi) {
   dv.setUint32(ptr + 4, hi, true);
 }
 
+export function guest_fill_zero(c, ptr, len) {
+  fresh(c).u8.fill(0, ptr, ptr + len);
+}
+
 // Copies part of a byte array the page gave (a file's contents) into the
 // guest's memory; false if the array was detached (transferred) meanwhile.
 export function guest_write_js(c, ptr, bytes, from, len) {
@@ -84,8 +100,39 @@ export function guest_write_js(c, ptr, bytes, from, len) {
 // buffers copied once, from guest memory into JS arrays. Small writes are
 // packed into shared 64 KiB blocks; a listener gets its own copy.
 
-export function capture_new() {
-  return { chunks: [], length: 0, block: null, at: 0 };
+// A capture keeps up to `limit` bytes; past that, writes still go to the
+// listener, and `dropped` counts what was not kept. A listener that throws
+// is not called again: its error is kept in `error` and the call answers 1,
+// and the shim ends the run.
+export function capture_new(limit) {
+  return { chunks: [], length: 0, block: null, at: 0, limit, dropped: 0, error: null };
+}
+
+function tell(cap, listener, chunk) {
+  if (!listener || cap.error !== null) return 0;
+  try {
+    listener(chunk);
+    return 0;
+  } catch (e) {
+    cap.error = e;
+    return 1;
+  }
+}
+
+// Whether `len` more bytes are kept (once one write is dropped, every later
+// one is too, so that what is kept is a prefix of the output).
+function keeps(cap, len) {
+  if (cap.dropped === 0 && cap.length + len <= cap.limit) return true;
+  cap.dropped += len;
+  return false;
+}
+
+export function capture_dropped(cap) {
+  return cap.dropped;
+}
+
+export function capture_error(cap) {
+  return cap.error;
 }
 
 function seal(cap) {
@@ -97,6 +144,7 @@ function seal(cap) {
 // The common case, one buffer, passed as numbers.
 export function capture_one(c, cap, ptr, len, listener) {
   const u8 = fresh(c).u8;
+  if (!keeps(cap, len)) return listener ? tell(cap, listener, u8.slice(ptr, ptr + len)) : 0;
   cap.length += len;
   if (len <= 4096) {
     if (cap.block === null || cap.at + len > cap.block.length) {
@@ -108,19 +156,29 @@ export function capture_one(c, cap, ptr, len, listener) {
     if (len <= 64) for (let i = 0; i < len; i++) block[start + i] = u8[ptr + i];
     else block.set(u8.subarray(ptr, ptr + len), start);
     cap.at = start + len;
-    if (listener) listener(block.slice(start, start + len));
-    return;
+    return listener ? tell(cap, listener, block.slice(start, start + len)) : 0;
   }
   seal(cap);
   const chunk = u8.slice(ptr, ptr + len);
   cap.chunks.push(chunk);
-  if (listener) listener(chunk.slice());
+  return listener ? tell(cap, listener, chunk.slice()) : 0;
 }
 
 // Several buffers: n (ptr, len) pairs of u32 in the shim's memory at iovs.
+function gatherIovecs(u8, v, n, total) {
+  const chunk = new Uint8Array(total);
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    chunk.set(u8.subarray(v[2 * i], v[2 * i] + v[2 * i + 1]), at);
+    at += v[2 * i + 1];
+  }
+  return chunk;
+}
+
 export function capture_iovecs(c, cap, iovs, n, total, listener) {
   const u8 = fresh(c).u8;
   const v = new Uint32Array(shimBytes().buffer, iovs, n * 2);
+  if (!keeps(cap, total)) return listener ? tell(cap, listener, gatherIovecs(u8, v, n, total)) : 0;
   cap.length += total;
   if (total <= 4096) {
     if (cap.block === null || cap.at + total > cap.block.length) {
@@ -132,32 +190,22 @@ export function capture_iovecs(c, cap, iovs, n, total, listener) {
       cap.block.set(u8.subarray(v[2 * i], v[2 * i] + v[2 * i + 1]), cap.at);
       cap.at += v[2 * i + 1];
     }
-    if (listener) listener(cap.block.slice(start, cap.at));
-    return;
+    return listener ? tell(cap, listener, cap.block.slice(start, cap.at)) : 0;
   }
   seal(cap);
-  let chunk;
-  if (n === 1) {
-    chunk = u8.slice(v[0], v[0] + v[1]);
-  } else {
-    chunk = new Uint8Array(total);
-    let at = 0;
-    for (let i = 0; i < n; i++) {
-      chunk.set(u8.subarray(v[2 * i], v[2 * i] + v[2 * i + 1]), at);
-      at += v[2 * i + 1];
-    }
-  }
+  const chunk = n === 1 ? u8.slice(v[0], v[0] + v[1]) : gatherIovecs(u8, v, n, total);
   cap.chunks.push(chunk);
-  if (listener) listener(chunk.slice());
+  return listener ? tell(cap, listener, chunk.slice()) : 0;
 }
 
 // Bytes from the shim's own memory (what a Rust sink was given).
 export function capture_bytes(cap, ptr, len, listener) {
   const chunk = shimBytes().slice(ptr, ptr + len);
+  if (!keeps(cap, len)) return tell(cap, listener, chunk);
   seal(cap);
   cap.chunks.push(chunk);
   cap.length += len;
-  if (listener) listener(chunk.slice());
+  return tell(cap, listener, chunk.slice());
 }
 
 // Everything captured, as one array.

@@ -43,18 +43,36 @@ pub fn forwarded() -> impl Iterator<Item = &'static crate::syscalls::Signature> 
     SIGNATURES.iter().filter(|s| s.returns_errno)
 }
 
+/// What a dispatch method returns when the run is over (the guest exited,
+/// or the host failed): the adapter then calls `r.raise`, which throws the
+/// run's error, so the call never returns into the guest. Never an errno.
+pub const RAISE: u32 = 0xffff_fffe;
+
+fn sleb(out: &mut Vec<u8>, mut v: i64) {
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        let done = (v == 0 && byte & 0x40 == 0) || (v == -1 && byte & 0x40 != 0);
+        out.push(if done { byte } else { byte | 0x80 });
+        if done {
+            return;
+        }
+    }
+}
+
 /// The adapter's binary. Imports: `s.<name>` (the shim's export for each
-/// syscall, taking the dispatcher first) and the mutable global `r.p` (the
-/// dispatcher, set for each run); exports: `<name>` with the guest's
-/// signature.
+/// syscall, taking the dispatcher first), the mutable global `r.p` (the
+/// dispatcher, set for each run) and `r.raise` (throws the run's error);
+/// exports: `<name>` with the guest's signature.
 pub fn module_bytes() -> Vec<u8> {
     let sigs: Vec<_> = forwarded().collect();
     let n = sigs.len() as u32;
     let mut out = b"\0asm\x01\0\0\0".to_vec();
 
-    // Types: 2i is the guest's signature, 2i+1 the shim's (dispatcher first).
+    // Types: 2i is the guest's signature, 2i+1 the shim's (dispatcher
+    // first), 2n is raise's () -> ().
     let mut types = Vec::new();
-    leb(&mut types, 2 * n);
+    leb(&mut types, 2 * n + 1);
     for s in &sigs {
         for with_dispatcher in [false, true] {
             types.push(0x60);
@@ -66,16 +84,22 @@ pub fn module_bytes() -> Vec<u8> {
             types.extend([1, 0x7f]);
         }
     }
+    types.extend([0x60, 0, 0]);
     section(&mut out, 1, types);
 
+    // Function indices: 0..n the shim's exports, n raise, n+1.. ours.
     let mut imports = Vec::new();
-    leb(&mut imports, n + 1);
+    leb(&mut imports, n + 2);
     for (i, s) in sigs.iter().enumerate() {
         name(&mut imports, "s");
         name(&mut imports, s.name);
         imports.push(0x00);
         leb(&mut imports, 2 * i as u32 + 1);
     }
+    name(&mut imports, "r");
+    name(&mut imports, "raise");
+    imports.push(0x00);
+    leb(&mut imports, 2 * n);
     name(&mut imports, "r");
     name(&mut imports, "p");
     imports.extend([0x03, 0x7f, 0x01]); // a mutable i32: instances are reused across runs
@@ -93,20 +117,30 @@ pub fn module_bytes() -> Vec<u8> {
     for (i, s) in sigs.iter().enumerate() {
         name(&mut exports, s.name);
         exports.push(0x00);
-        leb(&mut exports, n + i as u32);
+        leb(&mut exports, n + 1 + i as u32);
     }
     section(&mut out, 7, exports);
 
     let mut code = Vec::new();
     leb(&mut code, n);
     for (i, s) in sigs.iter().enumerate() {
-        let mut body = vec![0x00, 0x23, 0x00]; // no locals; global.get 0
-        for p in 0..s.params.len() as u32 {
+        let params = s.params.len() as u32;
+        // One local (the result) after the parameters; global.get 0.
+        let mut body = vec![0x01, 0x01, 0x7f, 0x23, 0x00];
+        for p in 0..params {
             body.push(0x20); // local.get p
             leb(&mut body, p);
         }
-        body.push(0x10); // call i
+        body.push(0x10); // call the shim
         leb(&mut body, i as u32);
+        body.push(0x22); // local.tee result
+        leb(&mut body, params);
+        body.push(0x41); // i32.const RAISE
+        sleb(&mut body, i64::from(RAISE as i32));
+        body.extend([0x46, 0x04, 0x40, 0x10]); // i32.eq; if; call raise
+        leb(&mut body, n);
+        body.extend([0x0b, 0x20]); // end; local.get result
+        leb(&mut body, params);
         body.push(0x0b);
         leb(&mut code, body.len() as u32);
         code.extend(body);
@@ -123,6 +157,7 @@ mod tests {
         let info = crate::module::inspect(&bytes).unwrap();
         assert!(info.other_imports.iter().any(|i| i == "s.fd_write"));
         assert!(info.other_imports.iter().any(|i| i == "r.p"));
+        assert!(info.other_imports.iter().any(|i| i == "r.raise"));
         wasmparser::Validator::new().validate_all(&bytes).unwrap();
     }
 }

@@ -16,6 +16,37 @@ pub struct PreopenDir {
     pub readonly: bool,
 }
 
+/// How much a run may use. A guest at a limit gets an errno, as on a full
+/// disk (files) or with too many open files (descriptors); output beyond its
+/// limit still streams to listeners but is no longer kept in the result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Bytes the guest's files may hold together (`ENOSPC` beyond). Bytes
+    /// the page gave are read in place and do not count. Default 1 GiB.
+    pub file_bytes: u64,
+    /// Files, directories and links, preopens included (`ENOSPC` beyond).
+    /// Default 100,000.
+    pub inodes: u64,
+    /// Bytes of stdout kept in the result. Default 64 MiB.
+    pub stdout_bytes: u64,
+    /// Bytes of stderr kept in the result. Default 64 MiB.
+    pub stderr_bytes: u64,
+    /// Open descriptors (`EMFILE` beyond). Default 65,536.
+    pub descriptors: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            file_bytes: 1 << 30,
+            inodes: 100_000,
+            stdout_bytes: 64 << 20,
+            stderr_bytes: 64 << 20,
+            descriptors: 1 << 16,
+        }
+    }
+}
+
 /// Everything a run is started with. Build it with the methods, then pass
 /// it to a runner.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -28,6 +59,8 @@ pub struct WasiConfig {
     pub stdin: Vec<u8>,
     /// Directories, in the order they get descriptors (from 3 on).
     pub preopens: Vec<PreopenDir>,
+    /// What the run may use.
+    pub limits: Limits,
 }
 
 impl WasiConfig {
@@ -69,6 +102,12 @@ impl WasiConfig {
     /// Exposes a read-only directory with these contents at `guest_path`.
     pub fn preopen_readonly(mut self, guest_path: impl Into<String>, tree: Tree) -> Self {
         self.preopens.push(PreopenDir { guest_path: guest_path.into(), tree, readonly: true });
+        self
+    }
+
+    /// Sets the limits.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
         self
     }
 

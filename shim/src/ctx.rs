@@ -7,7 +7,7 @@ use crate::fd_table::{Descriptor, FdTable, OpenDir, Stdio, PREOPEN_RIGHTS};
 use crate::filesystem::Filesystem;
 use crate::host::Host;
 use crate::stdio::{BytesInput, CapturedBytes, InputSource, Output};
-use crate::vfs::{Ino, Tree, Vfs};
+use crate::vfs::{Ino, Tree, Vfs, VfsLimits};
 
 /// A NUL-terminated string list laid out once, as `args_get` and
 /// `environ_get` copy it: the bytes, and each string's offset in them.
@@ -58,11 +58,11 @@ impl WasiCtx {
         let mut ctx = WasiCtx {
             args: StringList::new(config.args.iter().map(|a| a.as_bytes().to_vec())),
             env: StringList::new(config.env.iter().map(|(k, v)| format!("{k}={v}").into_bytes())),
-            fds: FdTable::new(),
+            fds: FdTable::with_limit(config.limits.descriptors),
             vfs: Vfs::new(),
             stdin: Box::new(BytesInput::new(config.stdin)),
-            stdout: Output::capturing(),
-            stderr: Output::capturing(),
+            stdout: Output::capturing(config.limits.stdout_bytes),
+            stderr: Output::capturing(config.limits.stderr_bytes),
             host,
             preopens: Vec::new(),
             can_suspend: false,
@@ -71,11 +71,11 @@ impl WasiCtx {
         for s in [Stdio::Stdin, Stdio::Stdout, Stdio::Stderr] {
             ctx.fds.insert(Descriptor::stdio(s)).map_err(|_| ConfigError::TooManyPreopens)?;
         }
-        for p in config.preopens {
-            let Tree::Dir(entries) = p.tree else {
+        for mut p in config.preopens {
+            let Some(entries) = p.tree.take_entries() else {
                 return Err(ConfigError::PreopenNotADirectory { guest_path: p.guest_path });
             };
-            let root = ctx.vfs.new_root(now);
+            let root = ctx.vfs.new_root(now, p.readonly).map_err(|_| ConfigError::TooManyPreopens)?;
             ctx.vfs.fill(root, entries, now).map_err(|errno| ConfigError::InvalidPreopenEntry {
                 guest_path: p.guest_path.clone(),
                 errno,
@@ -87,11 +87,13 @@ impl WasiCtx {
                     preopen: Some(p.guest_path.clone()),
                     fdflags: 0,
                     rights: PREOPEN_RIGHTS,
-                    mutable: !p.readonly,
                 }))
                 .map_err(|_| ConfigError::TooManyPreopens)?;
             ctx.preopens.push((p.guest_path, root));
         }
+        // What the page gave is in; the limits bound what the guest adds.
+        let limits = config.limits;
+        ctx.vfs.set_limits(VfsLimits { file_bytes: limits.file_bytes, inodes: limits.inodes });
         Ok(ctx)
     }
 

@@ -5,9 +5,6 @@ use std::collections::BinaryHeap;
 use crate::abi::{rights, Errno, Filetype};
 use crate::vfs::Ino;
 
-/// The most descriptors a guest may hold open at once (`EMFILE` beyond).
-pub const MAX_FDS: usize = 1 << 16;
-
 /// A descriptor's rights: what it allows, and what descriptors opened
 /// through it may be given.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,11 +36,19 @@ pub enum Stdio {
 pub const PREOPEN_RIGHTS: Rights = Rights { base: 0x07b7_fe00, inheriting: 0x0ff7_ffff };
 /// Rights wasmtime reports for a directory opened with `path_open`.
 pub const DIR_RIGHTS: Rights = Rights { base: 0x3fb7_ffbb, inheriting: 0x3fb7_ffbb };
-/// Rights wasmtime reports for a file opened for writing.
-pub const FILE_RIGHTS: Rights = Rights { base: rights::ALL, inheriting: rights::ALL };
-/// Rights wasmtime reports for a file opened only for reading.
-pub const FILE_READ_RIGHTS: Rights =
-    Rights { base: rights::ALL & !rights::FD_WRITE, inheriting: rights::ALL & !rights::FD_WRITE };
+/// Rights wasmtime reports for a file opened for reading and/or writing:
+/// every right, less `FD_WRITE` when not writing and `FD_READ` and
+/// `FD_READDIR` when not reading, as base and as inheriting rights.
+pub fn file_rights(read: bool, write: bool) -> Rights {
+    let mut r = rights::ALL;
+    if !write {
+        r &= !rights::FD_WRITE;
+    }
+    if !read {
+        r &= !(rights::FD_READ | rights::FD_READDIR);
+    }
+    Rights { base: r, inheriting: r }
+}
 
 /// An open regular file.
 #[derive(Clone, Debug)]
@@ -56,8 +61,6 @@ pub struct OpenFile {
     /// Opened for reading / for writing (`path_open`'s rights decide).
     pub read: bool,
     pub write: bool,
-    /// False below a read-only preopen: nothing may change.
-    pub mutable: bool,
 }
 
 /// An open directory (a preopen, or one opened with `path_open`).
@@ -68,8 +71,6 @@ pub struct OpenDir {
     pub preopen: Option<String>,
     pub fdflags: u16,
     pub rights: Rights,
-    /// False below a read-only preopen: nothing may change.
-    pub mutable: bool,
 }
 
 /// What a file descriptor refers to.
@@ -140,16 +141,18 @@ impl Descriptor {
 
 /// File descriptors. A closed number is reused before a new one is taken,
 /// the highest closed number first, as wasmtime does.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct FdTable {
     slots: Vec<Option<Descriptor>>,
     free: BinaryHeap<u32>,
+    /// The most descriptors open at once (`EMFILE` beyond).
+    limit: usize,
 }
 
 impl FdTable {
-    /// An empty table.
-    pub fn new() -> FdTable {
-        FdTable::default()
+    /// An empty table for at most `limit` open descriptors.
+    pub fn with_limit(limit: u32) -> FdTable {
+        FdTable { slots: Vec::new(), free: BinaryHeap::new(), limit: limit as usize }
     }
 
     /// Inserts a descriptor at the highest closed number, or a new one.
@@ -160,7 +163,7 @@ impl FdTable {
                 return Ok(fd);
             }
         }
-        if self.slots.len() >= MAX_FDS {
+        if self.slots.len() >= self.limit {
             return Err(Errno::Mfile);
         }
         self.slots.push(Some(d));
@@ -209,7 +212,7 @@ mod tests {
 
     #[test]
     fn closed_fds_are_reused_highest_first() {
-        let mut t = FdTable::new();
+        let mut t = FdTable::with_limit(16);
         for s in [Stdio::Stdin, Stdio::Stdout, Stdio::Stderr, Stdio::Stdout, Stdio::Stdout, Stdio::Stdout] {
             t.insert(Descriptor::stdio(s)).unwrap();
         }
@@ -222,7 +225,7 @@ mod tests {
 
     #[test]
     fn renumber_needs_both_fds_open() {
-        let mut t = FdTable::new();
+        let mut t = FdTable::with_limit(16);
         t.insert(Descriptor::stdio(Stdio::Stdin)).unwrap();
         t.insert(Descriptor::stdio(Stdio::Stdout)).unwrap();
         assert_eq!(t.renumber(0, 7).unwrap_err(), Errno::Badf);

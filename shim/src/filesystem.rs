@@ -2,11 +2,24 @@
 //! as a flat listing ([`Entry`]) or path by path.
 
 use crate::abi::Filetype;
-use crate::vfs::{Ino, Node, Tree, Vfs};
+use crate::vfs::{FileData, Ino, Inode, Node, Tree, Vfs};
 
 /// Each preopen's contents, by guest path, in configuration order.
 pub(crate) fn trees(vfs: &Vfs, preopens: &[(String, Ino)]) -> Vec<(String, Tree)> {
     preopens.iter().filter_map(|(path, ino)| Some((path.clone(), vfs.tree(*ino).ok()?))).collect()
+}
+
+/// What [`Filesystem::walk`] meets.
+#[derive(Clone, Copy, Debug)]
+pub enum Visit<'a> {
+    /// A directory, by name; its entries follow, then [`Visit::Leave`].
+    Dir(&'a str),
+    /// The end of the directory last entered.
+    Leave,
+    /// A regular file and its contents.
+    File(&'a str, &'a FileData),
+    /// A symbolic link and its target.
+    Symlink(&'a str, &'a str),
 }
 
 /// One entry of [`Filesystem::entries`].
@@ -51,32 +64,67 @@ impl Filesystem {
     pub fn entries(&self) -> Vec<Entry> {
         let mut out = Vec::new();
         for (path, ino) in &self.preopens {
-            self.walk(path.trim_end_matches('/'), *ino, &mut out);
+            let mut at = path.trim_end_matches('/').to_string();
+            let mut lengths = Vec::new();
+            self.walk(*ino, |visit, inode| {
+                let name = match visit {
+                    Visit::Leave => {
+                        at.truncate(lengths.pop().unwrap_or(0));
+                        return;
+                    }
+                    Visit::Dir(name) | Visit::File(name, _) | Visit::Symlink(name, _) => name,
+                };
+                let len = at.len();
+                at.push('/');
+                at.push_str(name);
+                if let Some(inode) = inode {
+                    out.push(Entry {
+                        path: at.clone(),
+                        filetype: inode.filetype(),
+                        size: inode.size(),
+                        mtim: inode.mtim,
+                    });
+                }
+                if matches!(visit, Visit::Dir(_)) {
+                    lengths.push(len);
+                } else {
+                    at.truncate(len);
+                }
+            });
         }
         out
     }
 
-    fn walk(&self, path: &str, dir: Ino, out: &mut Vec<Entry>) {
+    /// Walks the tree below the directory `dir` depth first, with a stack of
+    /// its own (a guest's tree may be as deep as its inode limit allows):
+    /// each entry in name order, a directory's entries between its
+    /// [`Visit::Dir`] and its [`Visit::Leave`]. `f` also gets the inode.
+    pub fn walk(&self, dir: Ino, mut f: impl FnMut(Visit<'_>, Option<&Inode>)) {
         let Ok(d) = self.vfs.dir(dir) else { return };
-        for (name, ino) in d.iter() {
+        let mut stack = vec![d.iter()];
+        while let Some(level) = stack.last_mut() {
+            let Some((name, ino)) = level.next() else {
+                stack.pop();
+                if !stack.is_empty() {
+                    f(Visit::Leave, None);
+                }
+                continue;
+            };
             let Ok(inode) = self.vfs.get(ino) else { continue };
-            let child = format!("{path}/{name}");
-            out.push(Entry {
-                path: child.clone(),
-                filetype: inode.filetype(),
-                size: inode.size(),
-                mtim: inode.mtim,
-            });
-            if matches!(inode.node, Node::Dir(_)) {
-                self.walk(&child, ino, out);
+            match &inode.node {
+                Node::File(data) => f(Visit::File(name, data), Some(inode)),
+                Node::Symlink(target) => f(Visit::Symlink(name, target), Some(inode)),
+                Node::Dir(d) => {
+                    f(Visit::Dir(name), Some(inode));
+                    stack.push(d.iter());
+                }
             }
         }
     }
 
-    /// What an absolute guest path (`/data/out/report.txt`) holds, found
-    /// through the preopen with the longest matching prefix, as a guest
-    /// would find it; symbolic links are followed.
-    pub fn get(&self, path: &str) -> Option<Tree> {
+    /// The inode an absolute guest path names, found as [`Filesystem::get`]
+    /// finds it.
+    pub fn lookup(&self, path: &str) -> Option<Ino> {
         let (rest, ino) = self
             .preopens
             .iter()
@@ -86,7 +134,27 @@ impl Filesystem {
             })
             .min_by_key(|(rest, _)| rest.len())?;
         let rest = rest.trim_start_matches('/');
-        let target = if rest.is_empty() { ino } else { self.vfs.resolve(ino, rest, true).ok()?.ino? };
-        self.vfs.tree(target).ok()
+        if rest.is_empty() {
+            Some(ino)
+        } else {
+            self.vfs.resolve(ino, rest, true).ok()?.ino
+        }
+    }
+
+    /// The inode `ino`, to read what it holds.
+    pub fn inode(&self, ino: Ino) -> Option<&Inode> {
+        self.vfs.get(ino).ok()
+    }
+
+    /// The preopens: guest path and root inode, in configuration order.
+    pub fn roots(&self) -> &[(String, Ino)] {
+        &self.preopens
+    }
+
+    /// What an absolute guest path (`/data/out/report.txt`) holds, found
+    /// through the preopen with the longest matching prefix, as a guest
+    /// would find it; symbolic links are followed.
+    pub fn get(&self, path: &str) -> Option<Tree> {
+        self.vfs.tree(self.lookup(path)?).ok()
     }
 }

@@ -69,9 +69,25 @@ pub trait GuestMemory {
         len: usize,
     ) -> Result<(), Errno> {
         self.check(ptr, len as u64)?;
+        if let Some(v) = src.as_any().downcast_ref::<Vec<u8>>() {
+            return self.write(ptr, &v[offset..offset + len]);
+        }
         let mut tmp = vec![0; len];
         src.read(offset, &mut tmp);
         self.write(ptr, &tmp)
+    }
+
+    /// Writes `len` zero bytes at `ptr` (a hole in a sparse file).
+    fn fill_zero(&mut self, ptr: u32, len: u32) -> Result<(), Errno> {
+        const ZEROS: [u8; 4096] = [0; 4096];
+        self.check(ptr, u64::from(len))?;
+        let mut done = 0;
+        while done < len {
+            let n = (len - done).min(ZEROS.len() as u32);
+            self.write(ptr + done, &ZEROS[..n as usize])?;
+            done += n;
+        }
+        Ok(())
     }
 }
 
@@ -124,20 +140,30 @@ pub struct Iovec {
 /// Typed helpers on top of [`GuestMemory`]; all bounds-checked.
 pub trait GuestMemoryExt: GuestMemory {
     /// Reads `len` bytes into a new vector; bounds are checked before the
-    /// allocation, so a huge bogus length costs nothing.
+    /// allocation, so a huge bogus length costs nothing, and the allocation
+    /// is fallible (`ENOMEM`).
     fn read_vec(&self, ptr: u32, len: u32) -> Result<Vec<u8>, Errno> {
         self.check(ptr, u64::from(len))?;
-        let mut v = vec![0; len as usize];
+        let mut v = Vec::new();
+        v.try_reserve_exact(len as usize).map_err(|_| Errno::Nomem)?;
+        v.resize(len as usize, 0);
         self.read(ptr, &mut v)?;
         Ok(v)
     }
 
-    /// Reads a UTF-8 string (paths, names); invalid UTF-8 is `EILSEQ`.
-    fn read_string(&self, ptr: u32, len: u32) -> Result<String, Errno> {
+    /// Reads a path (or a link's target): its bounds are checked, then its
+    /// length (`ENAMETOOLONG` past `PATH_MAX`, before anything is copied),
+    /// and it must be UTF-8 (`EILSEQ`).
+    fn read_path(&self, ptr: u32, len: u32) -> Result<String, Errno> {
+        self.check(ptr, u64::from(len))?;
+        if len as usize > crate::abi::PATH_MAX {
+            return Err(Errno::Nametoolong);
+        }
         String::from_utf8(self.read_vec(ptr, len)?).map_err(|_| Errno::Ilseq)
     }
 
-    /// Reads an array of `count` iovecs.
+    /// Reads an array of `count` iovecs; past [`IOV_MAX`] only the first
+    /// ones are read (the call then moves fewer bytes, as it may).
     fn read_iovecs(&self, ptr: u32, count: u32) -> Result<Vec<Iovec>, Errno> {
         if count == 1 {
             // the usual case: one read, no heap buffer in between
@@ -151,7 +177,7 @@ pub trait GuestMemoryExt: GuestMemory {
         }
         let bytes = u64::from(count) * 8;
         self.check(ptr, bytes)?;
-        let raw = self.read_vec(ptr, count.checked_mul(8).ok_or(Errno::Fault)?)?;
+        let raw = self.read_vec(ptr, count.min(IOV_MAX) * 8)?;
         Ok(raw
             .chunks_exact(8)
             .map(|c| Iovec {
@@ -189,6 +215,34 @@ pub trait GuestMemoryExt: GuestMemory {
 
 impl<M: GuestMemory + ?Sized> GuestMemoryExt for M {}
 
+/// The most iovecs one call reads (Linux's `IOV_MAX`).
+pub const IOV_MAX: u32 = 1024;
+
+/// The most bytes one read or write moves: iovecs may overlap, so a small
+/// guest could otherwise ask for gigabytes in one call. A call past it moves
+/// this much and says so in its count, as a short read or write may.
+pub const MAX_IO_PER_CALL: u32 = 16 << 20;
+
+/// Cuts `iovs` so that they add up to at most [`MAX_IO_PER_CALL`] bytes;
+/// returns the total.
+pub fn cap_iovecs(iovs: &mut Vec<Iovec>, total: u32) -> u32 {
+    if total <= MAX_IO_PER_CALL {
+        return total;
+    }
+    let mut left = MAX_IO_PER_CALL;
+    let mut keep = 0;
+    for iov in iovs.iter_mut() {
+        if left == 0 {
+            break;
+        }
+        iov.len = iov.len.min(left);
+        left -= iov.len;
+        keep += 1;
+    }
+    iovs.truncate(keep);
+    MAX_IO_PER_CALL
+}
+
 /// One write's buffers (`total` bytes in all), copied out of guest memory
 /// into one vector: the one place the shim gathers iovecs.
 pub fn gather(mem: &dyn GuestMemory, iovs: &[Iovec], total: u32) -> Result<Vec<u8>, Errno> {
@@ -218,6 +272,6 @@ mod tests {
     #[test]
     fn invalid_utf8_is_eilseq() {
         let mem = [0xffu8, 0xfe];
-        assert_eq!(mem[..].read_string(0, 2), Err(Errno::Ilseq));
+        assert_eq!(mem[..].read_path(0, 2), Err(Errno::Ilseq));
     }
 }

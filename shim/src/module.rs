@@ -289,3 +289,120 @@ mod tests {
         assert_eq!(info.check_runnable(), Ok(()));
     }
 }
+
+/// The export under which [`without_start_function`] puts a module's start
+/// function.
+pub const START_EXPORT: &str = "__browser_wasi_start";
+
+/// A module's bytes with its start section taken out and the start
+/// function exported as [`START_EXPORT`], or `None` when it has none. The
+/// browser runs a start function while it instantiates, before the module's
+/// exported memory can be handed to the shim; called by the edge after
+/// instantiation instead, its WASI calls see memory and its `proc_exit`
+/// ends the run as from `_start`.
+pub fn without_start_function(bytes: &[u8]) -> Option<Vec<u8>> {
+    fn leb(bytes: &[u8], at: &mut usize) -> Option<u32> {
+        let mut v = 0u32;
+        for shift in (0..35).step_by(7) {
+            let b = *bytes.get(*at)?;
+            *at += 1;
+            v |= u32::from(b & 0x7f).checked_shl(shift)?;
+            if b & 0x80 == 0 {
+                return Some(v);
+            }
+        }
+        None
+    }
+    fn put_leb(out: &mut Vec<u8>, mut v: u32) {
+        loop {
+            let b = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                out.push(b);
+                return;
+            }
+            out.push(b | 0x80);
+        }
+    }
+    // (id, contents) of every section, in order.
+    let mut sections = Vec::new();
+    let mut at = 8;
+    while at < bytes.len() {
+        let id = bytes[at];
+        at += 1;
+        let size = leb(bytes, &mut at)? as usize;
+        let body = bytes.get(at..at.checked_add(size)?)?;
+        sections.push((id, body));
+        at += size;
+    }
+    let start_at = sections.iter().position(|(id, _)| *id == 8)?;
+    let mut p = 0;
+    let func = leb(sections[start_at].1, &mut p)?;
+    let mut entry = Vec::new();
+    put_leb(&mut entry, START_EXPORT.len() as u32);
+    entry.extend_from_slice(START_EXPORT.as_bytes());
+    entry.push(0x00); // a function
+    put_leb(&mut entry, func);
+    let exports = match sections.iter().position(|(id, _)| *id == 7) {
+        Some(i) => {
+            let mut p = 0;
+            let count = leb(sections[i].1, &mut p)?;
+            let mut body = Vec::new();
+            put_leb(&mut body, count.checked_add(1)?);
+            body.extend_from_slice(&sections[i].1[p..]);
+            body.extend(&entry);
+            Some((i, body))
+        }
+        None => None,
+    };
+    let mut out = bytes[..8].to_vec();
+    let emit = |out: &mut Vec<u8>, id: u8, body: &[u8]| {
+        out.push(id);
+        put_leb(out, body.len() as u32);
+        out.extend_from_slice(body);
+    };
+    for (i, (id, body)) in sections.iter().enumerate() {
+        match (&exports, *id) {
+            (Some((e, new)), 7) if *e == i => emit(&mut out, 7, new),
+            (None, 8) => {
+                // No export section: one goes where the start section was
+                // (exports come just before it in a module's order).
+                let mut new = vec![1];
+                new.extend(&entry);
+                emit(&mut out, 7, &new);
+            }
+            (_, 8) => {}
+            _ => emit(&mut out, *id, body),
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod start_tests {
+    use super::*;
+
+    #[test]
+    fn the_start_function_becomes_an_export() {
+        for src in
+            [r#"(module (func $s) (start $s) (func (export "_start")))"#, r#"(module (func $s) (start $s))"#]
+        {
+            let m = wat::parse_str(src).unwrap();
+            let out = without_start_function(&m).unwrap();
+            wasmparser::Validator::new().validate_all(&out).unwrap();
+            let mut has_start_section = false;
+            let mut exported = false;
+            for p in Parser::new(0).parse_all(&out) {
+                match p.unwrap() {
+                    Payload::StartSection { .. } => has_start_section = true,
+                    Payload::ExportSection(r) => {
+                        exported = r.into_iter().any(|e| e.unwrap().name == START_EXPORT);
+                    }
+                    _ => {}
+                }
+            }
+            assert!(!has_start_section && exported, "{src}");
+        }
+        assert_eq!(without_start_function(&wat::parse_str("(module)").unwrap()), None);
+    }
+}

@@ -5,6 +5,21 @@
 use crate::abi::Errno;
 use crate::memory::{gather, GuestMemory, GuestMemoryExt, Iovec};
 
+/// Why an output sink could not take a write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SinkError {
+    /// Tell the guest (no memory for the bytes, say).
+    Errno(Errno),
+    /// The host failed (a listener threw): the run ends.
+    Fault,
+}
+
+impl From<Errno> for SinkError {
+    fn from(e: Errno) -> Self {
+        SinkError::Errno(e)
+    }
+}
+
 /// Where the bytes a guest writes to stdout or stderr go.
 pub trait OutputSink {
     /// Receives one write's bytes, in order.
@@ -13,9 +28,14 @@ pub trait OutputSink {
     /// Takes one `fd_write`'s buffers (already bounds-checked) straight
     /// from guest memory. The default gathers them into one buffer for
     /// [`OutputSink::write`]; an edge can copy them out more directly.
-    fn write_guest(&mut self, mem: &dyn GuestMemory, iovs: &[Iovec], total: u32) -> Result<(), Errno> {
+    fn write_guest(&mut self, mem: &dyn GuestMemory, iovs: &[Iovec], total: u32) -> Result<(), SinkError> {
         self.write(&gather(mem, iovs, total)?);
         Ok(())
+    }
+
+    /// Bytes this sink was given but did not keep (past its limit).
+    fn dropped(&self) -> u64 {
+        0
     }
 
     /// The implementation, for an edge that recognises its own sinks.
@@ -71,29 +91,42 @@ impl CapturedBytes {
     }
 }
 
-/// A standard output stream: optionally captured, optionally forwarded as
-/// it is written.
+/// A standard output stream: optionally captured (up to a limit),
+/// optionally forwarded as it is written.
 #[derive(Default)]
 pub struct Output {
-    /// Everything written, if capturing.
+    /// Everything written, if capturing, up to `limit` bytes.
     pub captured: Option<CapturedBytes>,
-    /// Called on every write (streaming to a page, say).
+    /// Called on every write (streaming to a page, say), past the limit too.
     pub listener: Option<Box<dyn OutputSink>>,
+    /// The most bytes kept in `captured`; what comes after is dropped
+    /// from the capture (and counted) but still streamed.
+    pub limit: u64,
+    /// Bytes not kept because of the limit.
+    pub dropped: u64,
 }
 
 impl Output {
-    /// An output that keeps all bytes.
-    pub fn capturing() -> Output {
-        Output { captured: Some(CapturedBytes::default()), listener: None }
+    /// An output that keeps everything up to `limit` bytes.
+    pub fn capturing(limit: u64) -> Output {
+        Output { captured: Some(CapturedBytes::default()), listener: None, limit, dropped: 0 }
     }
 
     /// Copies one `fd_write`'s buffers out of guest memory, once: straight
-    /// into the capture, or, when not capturing here, to the listener.
-    pub fn write_from(&mut self, mem: &dyn GuestMemory, iovs: &[Iovec], total: u32) -> Result<(), Errno> {
+    /// into the capture, or, when not capturing here (or past the limit),
+    /// to the listener.
+    pub fn write_from(&mut self, mem: &dyn GuestMemory, iovs: &[Iovec], total: u32) -> Result<(), SinkError> {
+        let fits = match &self.captured {
+            Some(c) => (c.len() as u64).saturating_add(u64::from(total)) <= self.limit && self.dropped == 0,
+            None => false,
+        };
+        if self.captured.is_some() && !fits {
+            self.dropped += u64::from(total);
+        }
         let buf = match (&mut self.captured, &mut self.listener) {
-            (Some(c), _) => c.reserve(total as usize)?,
-            (None, Some(l)) => return l.write_guest(mem, iovs, total),
-            (None, None) => return Ok(()),
+            (Some(c), _) if fits => c.reserve(total as usize)?,
+            (_, Some(l)) => return l.write_guest(mem, iovs, total),
+            (_, None) => return Ok(()),
         };
         let start = buf.len();
         mem.read_iovecs_into(iovs, buf)?;
@@ -101,6 +134,11 @@ impl Output {
             l.write(&buf[start..]);
         }
         Ok(())
+    }
+
+    /// Bytes not kept, here or by the listener.
+    pub fn dropped(&self) -> u64 {
+        self.dropped + self.listener.as_ref().map_or(0, |l| l.dropped())
     }
 }
 

@@ -11,12 +11,15 @@ use browser_wasi::{PreopenDir, Tree, WasiConfig};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+pub mod fuzz;
+pub mod hostile;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;
 
 /// A run to make: the guest and its configuration.
 #[derive(Debug, Deserialize)]
 pub struct Case {
+    #[serde(default)]
     pub guest: String,
     pub args: Option<Vec<String>>,
     #[serde(default)]
@@ -52,6 +55,7 @@ impl Case {
                     readonly: self.readonly.contains(path),
                 })
                 .collect(),
+            limits: Default::default(),
         }
     }
 }
@@ -73,7 +77,7 @@ pub fn tree_from_case(v: &Value) -> Tree {
 /// A tree in the normalised form the recorder writes.
 pub fn tree_to_json(t: &Tree) -> Value {
     match t {
-        Tree::File(d) => json!({ "file": B64.encode(d.to_vec()) }),
+        Tree::File(d) => json!({ "file": B64.encode(d.to_vec().expect("a small file")) }),
         Tree::Symlink(s) => json!({ "symlink": s }),
         Tree::Dir(e) => {
             json!({ "dir": e.iter().map(|(k, v)| (k.clone(), tree_to_json(v))).collect::<BTreeMap<_, _>>() })
@@ -160,5 +164,24 @@ pub fn compare(expected_json: &str, got: &Outcome) -> Result<(), String> {
         let note =
             exp.deviation.map(|d| format!("\n(deliberate deviation from wasmtime: {d})")).unwrap_or_default();
         Err(diffs.join("\n") + &note)
+    }
+}
+
+/// A small, seeded generator (xorshift64): property tests that always
+/// run the same inputs.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// `n` random bytes.
+    pub fn bytes(&mut self, n: usize) -> Vec<u8> {
+        (0..n).map(|_| self.next_u64() as u8).collect()
     }
 }

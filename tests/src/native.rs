@@ -9,6 +9,9 @@ use browser_wasi::syscalls::{self, answer, Answer, Env};
 use browser_wasi::{Host, WasiConfig, WasiCtx};
 use wasmi::{Caller, Engine, Extern, Linker, Module, Store};
 
+use browser_wasi::filesystem::Filesystem;
+
+use crate::hostile::Seen;
 use crate::Outcome;
 
 /// Real clocks, and a fast non-cryptographic generator (tests only).
@@ -73,6 +76,7 @@ fn call(
     match answer(f(&mut env), env.ctx.can_suspend) {
         Answer::Errno(errno) => Ok(errno),
         Answer::Exit(code) => Err(wasmi::Error::i32_exit(code as i32)),
+        Answer::Fault => Err(wasmi::Error::new("the host failed")),
         // Native runs never suspend (can_suspend is false).
         Answer::Wait(_) => Ok(Errno::Again as u32),
     }
@@ -101,22 +105,48 @@ browser_wasi::for_each_syscall!(define);
 
 /// Runs a command module to completion under wasmi.
 pub fn run(wasm: &[u8], config: &WasiConfig) -> Result<Outcome, String> {
-    browser_wasi::inspect(wasm).and_then(|i| i.check_runnable()).map_err(|e| e.to_string())?;
+    let (seen, fs) = run_seen(wasm, config)?;
+    let fs = fs.map(|f| f.trees()).unwrap_or_default();
+    Ok(Outcome { exit: seen.exit, trap: seen.trap, stdout: seen.stdout, stderr: seen.stderr, fs })
+}
+
+/// Runs a command module under wasmi and returns all it did (a refused
+/// module is `Seen::error`, and then there is no filesystem).
+pub fn run_seen(wasm: &[u8], config: &WasiConfig) -> Result<(Seen, Option<Filesystem>), String> {
+    if let Err(e) = browser_wasi::inspect(wasm).and_then(|i| i.check_runnable()) {
+        return Ok((Seen { error: Some(format!("{e:?}")), ..Seen::default() }, None));
+    }
     let engine = Engine::default();
     let module = Module::new(&engine, wasm).map_err(|e| e.to_string())?;
     let ctx = WasiCtx::new(config.clone(), Box::new(NativeHost::default())).map_err(|e| e.to_string())?;
     let mut store = Store::new(&engine, State { ctx });
     let mut linker = Linker::new(&engine);
     define_imports(&mut linker).map_err(|e| e.to_string())?;
-    let instance = linker.instantiate_and_start(&mut store, &module).map_err(|e| e.to_string())?;
-    let start = instance.get_typed_func::<(), ()>(&store, "_start").map_err(|e| e.to_string())?;
-    let (exit, trap) = match start.call(&mut store, ()) {
-        Ok(()) => (Some(0), None),
-        Err(e) => match e.i32_exit_status() {
-            Some(code) => (Some(code as u32), None),
-            None => (None, Some(e.to_string())),
-        },
+    let ended = |e: wasmi::Error| match e.i32_exit_status() {
+        Some(code) => (Some(code as u32), None),
+        None => (None, Some(e.to_string())),
     };
-    let (stdout, stderr, fs) = store.into_data().ctx.finish();
-    Ok(Outcome { exit, trap, stdout: stdout.to_vec(), stderr: stderr.to_vec(), fs: fs.trees() })
+    let (exit, trap) = match linker.instantiate_and_start(&mut store, &module) {
+        Err(e) => ended(e),
+        Ok(instance) => {
+            let start = instance.get_typed_func::<(), ()>(&store, "_start").map_err(|e| e.to_string())?;
+            match start.call(&mut store, ()) {
+                Ok(()) => (Some(0), None),
+                Err(e) => ended(e),
+            }
+        }
+    };
+    let ctx = store.into_data().ctx;
+    let stdout_dropped = ctx.stdout.dropped();
+    let (stdout, stderr, fs) = ctx.finish();
+    let seen = Seen {
+        exit,
+        trap,
+        error: None,
+        stdout: stdout.to_vec(),
+        stderr: stderr.to_vec(),
+        stdout_dropped,
+        entries: fs.entries(),
+    };
+    Ok((seen, Some(fs)))
 }

@@ -8,30 +8,38 @@ use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
 
 use super::guest_memory::JsMemory;
-use crate::abi::Errno;
 use crate::memory::{gather, GuestMemory, Iovec};
-use crate::stdio::OutputSink;
+use crate::stdio::{OutputSink, SinkError};
 
 #[wasm_bindgen(module = "/js/memory.js")]
 extern "C" {
-    /// A new, empty capture.
-    fn capture_new() -> JsValue;
-    /// Appends `n` guest buffers, described by iovecs in the shim's memory.
-    fn capture_iovecs(c: &JsValue, cap: &JsValue, iovs: u32, n: u32, total: u32, listener: &JsValue);
-    /// Appends one guest buffer.
-    fn capture_one(c: &JsValue, cap: &JsValue, ptr: u32, len: u32, listener: &JsValue);
-    /// Appends bytes from the shim's own memory.
-    fn capture_bytes(cap: &JsValue, ptr: u32, len: u32, listener: &JsValue);
+    /// A new, empty capture that keeps up to `limit` bytes.
+    fn capture_new(limit: f64) -> JsValue;
+    /// Appends `n` guest buffers, described by iovecs in the shim's memory;
+    /// 1 if the listener threw.
+    fn capture_iovecs(c: &JsValue, cap: &JsValue, iovs: u32, n: u32, total: u32, listener: &JsValue) -> u32;
+    /// Appends one guest buffer; 1 if the listener threw.
+    fn capture_one(c: &JsValue, cap: &JsValue, ptr: u32, len: u32, listener: &JsValue) -> u32;
+    /// Appends bytes from the shim's own memory; 1 if the listener threw.
+    fn capture_bytes(cap: &JsValue, ptr: u32, len: u32, listener: &JsValue) -> u32;
     /// Everything captured, as one array.
     fn capture_take(cap: &JsValue) -> Uint8Array;
+    /// Bytes not kept (past the limit).
+    fn capture_dropped(cap: &JsValue) -> f64;
+    /// What the listener threw, or null.
+    fn capture_error(cap: &JsValue) -> JsValue;
 }
 
 /// Output a run wrote, held in a JS array (copied once, from the guest's
-/// memory, never through the shim's).
+/// memory, never through the shim's), and how much of it was not kept.
 #[derive(Clone, Debug)]
-pub struct Captured(Uint8Array);
+pub struct Captured(Uint8Array, u64);
 
 impl Captured {
+    /// Bytes written past the limit: streamed to the listener, not kept.
+    pub fn dropped(&self) -> u64 {
+        self.1
+    }
     /// All the bytes, as one JS array (the same one on every call).
     pub fn as_js(&self) -> &Uint8Array {
         &self.0
@@ -59,12 +67,13 @@ pub struct JsCapture {
 }
 
 impl JsCapture {
-    /// A capture; `listener` gets every chunk as it is written.
-    pub fn new(listener: Option<Box<dyn OutputSink>>) -> JsCapture {
+    /// A capture keeping up to `limit` bytes; `listener` gets every chunk
+    /// as it is written.
+    pub fn new(listener: Option<Box<dyn OutputSink>>, limit: u64) -> JsCapture {
         let js = listener.as_ref().and_then(|l| l.as_any()).and_then(|a| a.downcast_ref::<JsListener>());
         let js_listener = js.map_or(JsValue::UNDEFINED, |j| j.0.clone().into());
         let rust_listener = if js.is_some() { None } else { listener };
-        JsCapture { cap: capture_new(), js_listener, rust_listener }
+        JsCapture { cap: capture_new(limit as f64), js_listener, rust_listener }
     }
 
     /// A handle on what is captured, to take it after the run.
@@ -75,7 +84,21 @@ impl JsCapture {
 
 /// Takes what a capture (by its handle) holds.
 pub fn take_captured(handle: &JsValue) -> Captured {
-    Captured(capture_take(handle))
+    Captured(capture_take(handle), capture_dropped(handle) as u64)
+}
+
+/// What a capture's listener threw, if it did.
+pub fn listener_error(handle: &JsValue) -> Option<JsValue> {
+    Some(capture_error(handle)).filter(|e| !e.is_null() && !e.is_undefined())
+}
+
+/// A listener's status as a sink's result.
+fn status(threw: u32) -> Result<(), SinkError> {
+    if threw == 0 {
+        Ok(())
+    } else {
+        Err(SinkError::Fault)
+    }
 }
 
 /// A JS function as an output listener: it gets each chunk as a
@@ -93,19 +116,28 @@ impl OutputSink for JsListener {
 
 impl OutputSink for JsCapture {
     fn write(&mut self, bytes: &[u8]) {
-        capture_bytes(&self.cap, bytes.as_ptr() as u32, bytes.len() as u32, &self.js_listener);
+        // A listener that throws here is noticed on the next guest write.
+        let _ = capture_bytes(&self.cap, bytes.as_ptr() as u32, bytes.len() as u32, &self.js_listener);
         if let Some(l) = &mut self.rust_listener {
             l.write(bytes);
         }
     }
 
-    fn write_guest(&mut self, mem: &dyn GuestMemory, iovs: &[Iovec], total: u32) -> Result<(), Errno> {
+    fn write_guest(&mut self, mem: &dyn GuestMemory, iovs: &[Iovec], total: u32) -> Result<(), SinkError> {
+        if listener_error(&self.cap).is_some() {
+            return Err(SinkError::Fault);
+        }
         let view = mem.as_any().and_then(|a| a.downcast_ref::<JsMemory>()).and_then(|m| m.view());
         let Some(view) = view else {
-            self.write(&gather(mem, iovs, total)?);
-            return Ok(());
+            let bytes = gather(mem, iovs, total)?;
+            let threw =
+                capture_bytes(&self.cap, bytes.as_ptr() as u32, bytes.len() as u32, &self.js_listener);
+            if let Some(l) = &mut self.rust_listener {
+                l.write(&bytes);
+            }
+            return status(threw);
         };
-        match iovs {
+        let threw = match iovs {
             [one] => capture_one(view, &self.cap, one.ptr, one.len, &self.js_listener),
             _ => capture_iovecs(
                 view,
@@ -115,10 +147,14 @@ impl OutputSink for JsCapture {
                 total,
                 &self.js_listener,
             ),
-        }
+        };
         if let Some(l) = &mut self.rust_listener {
             l.write(&gather(mem, iovs, total)?);
         }
-        Ok(())
+        status(threw)
+    }
+
+    fn dropped(&self) -> u64 {
+        capture_dropped(&self.cap) as u64
     }
 }

@@ -2,8 +2,13 @@
 //! import module (`wasi_snapshot_preview1`, `wasi_unstable`), each with a
 //! method per syscall that runs the core's function on the run's
 //! [`State`]; `shim/js/imports.js` builds the import object around them.
+//!
+//! No borrow of the state is held across anything that can throw: the
+//! state sits in a [`Shared`] cell whose flag a call sets and clears, and a
+//! call that never came back (a stack overflow inside the shim) is
+//! recovered from once the guest's entry point has returned.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell, UnsafeCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
@@ -13,9 +18,11 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::api::StdinFeed;
+use super::capture::listener_error;
 use super::guest_memory::JsMemory;
 use super::host;
 use crate::abi::{Errno, Flavor};
+use crate::adapter::RAISE;
 use crate::ctx::WasiCtx;
 use crate::stdio::{InputReady, InputSource};
 use crate::syscalls::{self, Answer, Env, Stop, Wait};
@@ -32,6 +39,7 @@ extern "C" {
         jspi: bool,
         interactive: bool,
         pending: u32,
+        raise: u32,
         adapter: &WebAssembly::Module,
         raw: &JsValue,
         memory: &Object,
@@ -67,12 +75,21 @@ impl InputSource for QueueInput {
     }
 }
 
+/// How a run ended before its entry point returned.
+#[derive(Clone, Debug)]
+pub(super) enum Ended {
+    /// The guest called `proc_exit`.
+    Exit(u32),
+    /// The host failed: an output listener threw this.
+    Fault(JsValue),
+}
+
 /// The run's state, shared by the dispatchers of both import modules.
 pub(super) struct State {
     pub(super) ctx: WasiCtx,
     pub(super) mem: JsMemory,
-    /// Set by `proc_exit` before it throws to unwind the guest.
-    pub(super) exit: Option<u32>,
+    /// Set by `proc_exit` or a fault; every later call raises.
+    pub(super) ended: Option<Ended>,
     /// What the last call that answered `PENDING` waits for.
     pub(super) pending: Option<Wait>,
     pub(super) stdin_feed: Option<StdinFeed>,
@@ -80,6 +97,60 @@ pub(super) struct State {
     /// `{ c }`: the guest memory's view object, once it exists, for the
     /// imports implemented in JS.
     pub(super) memory_holder: Object,
+    /// The stdout and stderr captures (to find a listener's error).
+    pub(super) captures: [JsValue; 2],
+}
+
+/// The run's [`State`] behind a flag instead of a `RefCell`: a JS
+/// exception unwinding through the shim (a stack overflow in the guest's
+/// last frames) skips every destructor, so a `RefMut` would stay borrowed
+/// forever; the flag is cleared by [`Shared::recover`] instead.
+pub(super) struct Shared {
+    busy: Cell<bool>,
+    /// Set when a call was found interrupted.
+    interrupted: Cell<bool>,
+    /// `None` once the run is over and its state taken.
+    state: UnsafeCell<Option<State>>,
+}
+
+impl Shared {
+    pub(super) fn new(state: State) -> Shared {
+        Shared { busy: Cell::new(false), interrupted: Cell::new(false), state: UnsafeCell::new(Some(state)) }
+    }
+
+    /// Runs `f` on the state; `None` if a call is already in progress (a
+    /// re-entrant call) or the run is over.
+    pub(super) fn with<R>(&self, f: impl FnOnce(&mut State) -> R) -> Option<R> {
+        if self.busy.replace(true) {
+            return None;
+        }
+        // SAFETY: `busy` admits one `&mut` at a time; it is only cleared by
+        // this frame or by `recover`, which runs when no call is active.
+        let r = unsafe { &mut *self.state.get() }.as_mut().map(f);
+        self.busy.set(false);
+        r
+    }
+
+    /// Called when the guest's entry point has returned or thrown: no call
+    /// can be in progress then, so a flag still set means one was cut short
+    /// (the engine threw out of it). Clears it; true if it was set (or was
+    /// found so before).
+    pub(super) fn recover(&self) -> bool {
+        if self.busy.replace(false) {
+            self.interrupted.set(true);
+        }
+        self.interrupted.get()
+    }
+
+    /// Takes the state out, once the run is over (a dispatcher the engine
+    /// left borrowed may outlive it, holding an empty cell).
+    pub(super) fn take(&self) -> Option<State> {
+        if self.busy.get() {
+            return None;
+        }
+        // SAFETY: no call is active (see `with`).
+        unsafe { &mut *self.state.get() }.take()
+    }
 }
 
 /// The import functions of one module (`wasi_snapshot_preview1` or
@@ -88,30 +159,62 @@ pub(super) struct State {
 /// costs one call into the shim.
 #[wasm_bindgen(skip_typescript)]
 pub struct Dispatch {
-    state: Rc<RefCell<State>>,
+    shared: Rc<Shared>,
     flavor: Flavor,
 }
 
 impl Dispatch {
     fn call(&self, f: impl FnOnce(&mut Env) -> syscalls::SysResult) -> u32 {
-        let Ok(mut st) = self.state.try_borrow_mut() else {
-            return Errno::Busy as u32;
-        };
-        let State { ctx, mem, exit, pending, .. } = &mut *st;
-        let can_suspend = ctx.can_suspend;
-        let mut env = Env { ctx, mem, flavor: self.flavor };
-        match syscalls::answer(f(&mut env), can_suspend) {
-            Answer::Errno(e) => e,
-            Answer::Wait(w) => {
-                *pending = Some(w);
-                PENDING
+        let answer = self.shared.with(|st| {
+            if st.ended.is_some() {
+                return RAISE;
             }
-            Answer::Exit(code) => {
-                *exit = Some(code);
-                Errno::Success as u32
+            let State { ctx, mem, pending, .. } = &mut *st;
+            let can_suspend = ctx.can_suspend;
+            let mut env = Env { ctx, mem, flavor: self.flavor };
+            match syscalls::answer(f(&mut env), can_suspend) {
+                Answer::Errno(e) => e,
+                Answer::Wait(w) => {
+                    *pending = Some(w);
+                    PENDING
+                }
+                Answer::Exit(code) => {
+                    st.ended = Some(Ended::Exit(code));
+                    RAISE
+                }
+                Answer::Fault => {
+                    let thrown = st.captures.iter().find_map(listener_error).unwrap_or(JsValue::NULL);
+                    st.ended = Some(Ended::Fault(thrown));
+                    RAISE
+                }
             }
-        }
+        });
+        answer.unwrap_or(Errno::Busy as u32)
     }
+}
+
+/// The error a call throws once the run is over: for `proc_exit`, a
+/// `WasiExitError` carrying the code; for a fault, an `Error` saying what
+/// failed, with the listener's exception as its `cause`.
+pub(super) fn ended_error(ended: &Ended) -> JsValue {
+    let e = match ended {
+        Ended::Exit(code) => {
+            let e = js_sys::Error::new(&format!("the program exited with code {code}"));
+            e.set_name("WasiExitError");
+            let _ = Reflect::set(&e, &"code".into(), &JsValue::from(*code));
+            e
+        }
+        Ended::Fault(thrown) => {
+            let e = js_sys::Error::new(&format!(
+                "browser-wasi: an output listener threw, so the run was ended: {}",
+                super::error_message(thrown)
+            ));
+            e.set_name("WasiHostError");
+            let _ = Reflect::set(&e, &"cause".into(), thrown);
+            e
+        }
+    };
+    e.into()
 }
 
 #[wasm_bindgen]
@@ -120,32 +223,42 @@ impl Dispatch {
     /// deadline has passed, or stdin has more bytes (or ended).
     #[doc(hidden)]
     pub fn wait(&self) -> js_sys::Promise {
-        let state = self.state.clone();
+        let shared = self.shared.clone();
         wasm_bindgen_futures::future_to_promise(async move {
-            let pending = state.try_borrow_mut().ok().and_then(|mut s| s.pending.take());
+            let pending = shared.with(|s| s.pending.take()).flatten();
             match pending {
                 Some(Wait::Until(deadline)) => {
                     let ms = (deadline as f64 / 1e6 - host::monotonic_ms()).max(0.0);
                     JsFuture::from(host::sleep_ms(ms)).await?;
                 }
                 Some(Wait::Stdin) => {
-                    let next =
-                        state.try_borrow_mut().ok().and_then(|mut s| s.stdin_feed.as_mut().map(|f| f()));
+                    let next = shared.with(|s| s.stdin_feed.as_mut().map(|f| f())).flatten();
                     let chunk = match next {
                         Some(fut) => fut.await,
                         None => None,
                     };
-                    let queue = state.borrow().stdin_queue.clone();
-                    let mut q = queue.borrow_mut();
-                    match chunk {
-                        Some(bytes) => q.data.extend(bytes),
-                        None => q.eof = true,
+                    if let Some(queue) = shared.with(|s| s.stdin_queue.clone()) {
+                        let mut q = queue.borrow_mut();
+                        match chunk {
+                            Some(bytes) => q.data.extend(bytes),
+                            None => q.eof = true,
+                        }
                     }
                 }
                 None => {}
             }
             Ok(JsValue::UNDEFINED)
         })
+    }
+
+    /// The error to throw now that the run is over (see [`ended_error`]).
+    #[doc(hidden)]
+    pub fn take_error(&self) -> JsValue {
+        let ended = self.shared.with(|s| s.ended.clone()).flatten();
+        match ended {
+            Some(e) => ended_error(&e),
+            None => js_sys::Error::new("browser-wasi: this run is over").into(),
+        }
     }
 }
 
@@ -161,15 +274,15 @@ macro_rules! dispatch_methods {
                 }
             )*
 
-            /// Ends the run: records the code and throws to unwind the guest.
+            /// Ends the run: records the code (the JS import then throws
+            /// the exit error to unwind the guest).
             #[doc(hidden)]
-            pub fn proc_exit(&self, code: u32) -> Result<(), JsValue> {
-                if let Ok(mut st) = self.state.try_borrow_mut() {
-                    if let Stop::Exit(code) = syscalls::proc::proc_exit(code) {
-                        st.exit = Some(code);
+            pub fn proc_exit(&self, code: u32) {
+                self.shared.with(|st| {
+                    if let (None, Stop::Exit(code)) = (&st.ended, syscalls::proc::proc_exit(code)) {
+                        st.ended = Some(Ended::Exit(code));
                     }
-                }
-                Err(JsValue::from_str("proc_exit"))
+                });
             }
         }
 
@@ -239,17 +352,16 @@ impl Drop for Borrowed {
 
 /// Builds `{ wasi_snapshot_preview1: {...}, wasi_unstable: {...} }` for a
 /// run, and what it borrows to do so.
-pub(super) fn import_object(state: &Rc<RefCell<State>>) -> Result<(Object, Borrowed), JsValue> {
-    let (jspi, interactive, memory) = {
-        let st = state.borrow();
-        (st.ctx.can_suspend, st.stdin_feed.is_some(), st.memory_holder.clone())
-    };
+pub(super) fn import_object(shared: &Rc<Shared>) -> Result<(Object, Borrowed), JsValue> {
+    let (jspi, interactive, memory) = shared
+        .with(|st| (st.ctx.can_suspend, st.stdin_feed.is_some(), st.memory_holder.clone()))
+        .ok_or_else(|| JsValue::from_str("the run is busy"))?;
     let modules = js_sys::Array::new();
     let dispatchers = js_sys::Array::new();
     let names_by_module = js_sys::Array::new();
     let mut held = Vec::new();
     for (module, flavor) in syscalls::MODULES {
-        let d: JsValue = Dispatch { state: state.clone(), flavor }.into();
+        let d: JsValue = Dispatch { shared: shared.clone(), flavor }.into();
         modules.push(&module.into());
         dispatchers.push(&d);
         names_by_module.push(&names(flavor));
@@ -263,6 +375,7 @@ pub(super) fn import_object(state: &Rc<RefCell<State>>) -> Result<(Object, Borro
         jspi,
         interactive,
         PENDING,
+        RAISE,
         &adapter,
         &wasm_bindgen::exports(),
         &memory,

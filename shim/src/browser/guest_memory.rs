@@ -31,6 +31,8 @@ extern "C" {
     /// Copies part of a page's array into the guest's memory; false if the
     /// array was detached meanwhile.
     fn guest_write_js(c: &JsValue, ptr: u32, bytes: &Uint8Array, from: u32, len: u32) -> bool;
+    /// Zeroes `len` bytes of the guest's memory at `ptr`.
+    fn guest_fill_zero(c: &JsValue, ptr: u32, len: u32);
 }
 
 thread_local! {
@@ -145,11 +147,22 @@ impl GuestMemory for JsMemory {
                 }
                 Ok(())
             }
-            _ => {
-                let mut tmp = vec![0; len];
-                src.read(offset, &mut tmp);
-                self.write(ptr, &tmp)
-            }
+            _ => match src.as_any().downcast_ref::<Vec<u8>>() {
+                Some(v) => self.write(ptr, &v[offset..offset + len]),
+                None => {
+                    let mut tmp = vec![0; len];
+                    src.read(offset, &mut tmp);
+                    self.write(ptr, &tmp)
+                }
+            },
         }
+    }
+
+    fn fill_zero(&mut self, ptr: u32, len: u32) -> Result<(), Errno> {
+        self.check(ptr, u64::from(len))?;
+        if let (Some(v), true) = (&self.view, len > 0) {
+            guest_fill_zero(v, ptr, len);
+        }
+        Ok(())
     }
 }

@@ -11,6 +11,7 @@ mod host;
 pub mod js;
 mod page_bytes;
 mod run;
+mod session;
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;

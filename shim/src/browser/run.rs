@@ -3,25 +3,18 @@
 //! run's state and import object, instantiates the guest, calls its entry
 //! point and collects the output.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use js_sys::{Function, Object, Reflect, Uint8Array, WebAssembly};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::api::{RunError, RunOptions, RunOutput, Termination};
-use super::capture::{take_captured, JsCapture};
-use super::dispatch::{import_object, names, Borrowed, QueueInput, State, StdinQueue};
+use super::dispatch::names;
 use super::error_message;
-use super::guest_memory::JsMemory;
-use super::host::BrowserHost;
+use super::session::{instantiate_failed, Session};
 use crate::abi::Flavor;
-use crate::config::{ConfigError, WasiConfig};
-use crate::ctx::WasiCtx;
-use crate::module::{self, ModuleError};
-use crate::stdio::Output;
+use crate::config::WasiConfig;
+use crate::module::{self, ModuleError, START_EXPORT};
 
 #[wasm_bindgen(module = "/js/imports.js")]
 extern "C" {
@@ -29,10 +22,6 @@ extern "C" {
     pub(super) fn jspi_available() -> bool;
     /// `WebAssembly.instantiate(bytes, imports)`.
     fn instantiate_bytes(bytes: &Uint8Array, imports: &Object) -> js_sys::Promise;
-    /// Whether a module imports `poll_oneoff`.
-    fn may_wait(module: &WebAssembly::Module) -> bool;
-    /// `WebAssembly.promising(f)`.
-    fn promising(f: &Function) -> Function;
     /// The imports of a module the shim does not provide.
     fn unsupported_imports(
         module: &WebAssembly::Module,
@@ -59,7 +48,8 @@ pub async fn run_with(
     options: RunOptions,
 ) -> Result<RunOutput, RunError> {
     module::inspect(module_bytes)?.check_runnable()?;
-    let compiled = compile(module_bytes).await?;
+    let rewritten = module::without_start_function(module_bytes);
+    let compiled = compile(rewritten.as_deref().unwrap_or(module_bytes)).await?;
     run_compiled(&compiled, config, options).await
 }
 
@@ -76,21 +66,23 @@ pub async fn compile(module_bytes: &[u8]) -> Result<WebAssembly::Module, RunErro
 
 /// Runs an already compiled module. Its imports are checked against the
 /// shim's through `WebAssembly.Module.imports` (names only: the browser
-/// checks signatures when it links).
+/// checks signatures when it links). A start function runs while the
+/// browser instantiates, before the shim has the module's memory: give
+/// [`run`] the bytes instead and the shim calls it afterwards.
 pub async fn run_compiled(
     compiled: &WebAssembly::Module,
     config: WasiConfig,
     options: RunOptions,
 ) -> Result<RunOutput, RunError> {
     check_import_names(compiled)?;
-    let prepared = prepare(config, options, jspi_available())?;
-    prepared.state.borrow_mut().ctx.can_suspend = prepared.suspends(compiled);
-    let instance = JsFuture::from(WebAssembly::instantiate_module(compiled, &prepared.imports)).await;
+    let session = Session::new(config, options, jspi_available())?;
+    session.decide_suspending(compiled);
+    let instance = JsFuture::from(WebAssembly::instantiate_module(compiled, session.imports())).await;
     let termination = match instance {
-        Err(e) => instantiate_failed(e)?,
-        Ok(instance) => prepared.start(&instance.unchecked_into()).await,
+        Err(e) => instantiate_failed(&session, e)?,
+        Ok(instance) => start(&session, &instance.unchecked_into()).await?,
     };
-    prepared.finish(termination)
+    session.finish(termination)
 }
 
 /// Runs module bytes the page handed over (a JS array: compiled and
@@ -100,12 +92,19 @@ pub(crate) async fn run_js_bytes(
     config: WasiConfig,
     options: RunOptions,
 ) -> Result<RunOutput, RunError> {
-    let prepared = prepare(config, options, jspi_available())?;
-    let result = JsFuture::from(instantiate_bytes(bytes, &prepared.imports)).await;
+    let session = Session::new(config, options, jspi_available())?;
+    let bytes = match has_start_section(bytes) {
+        true => {
+            let rewritten = module::without_start_function(&bytes.to_vec());
+            rewritten.map_or_else(|| bytes.clone(), |b| Uint8Array::from(&b[..]))
+        }
+        false => bytes.clone(),
+    };
+    let result = JsFuture::from(instantiate_bytes(&bytes, session.imports())).await;
     let termination = match result {
         Err(e) if e.is_instance_of::<WebAssembly::LinkError>() => {
             // Say which imports are missing, when that is the reason.
-            if let Ok(m) = JsFuture::from(WebAssembly::compile(bytes)).await {
+            if let Ok(m) = JsFuture::from(WebAssembly::compile(&bytes)).await {
                 check_import_names(&m.unchecked_into())?;
             }
             return Err(RunError::Instantiate(error_message(&e)));
@@ -113,17 +112,17 @@ pub(crate) async fn run_js_bytes(
         Err(e) if e.is_instance_of::<WebAssembly::CompileError>() => {
             return Err(RunError::Compile(error_message(&e)))
         }
-        Err(e) => instantiate_failed(e)?,
+        Err(e) => instantiate_failed(&session, e)?,
         Ok(result) => {
             let module: WebAssembly::Module =
                 Reflect::get(&result, &"module".into()).unwrap_or_default().unchecked_into();
             let instance: WebAssembly::Instance =
                 Reflect::get(&result, &"instance".into()).unwrap_or_default().unchecked_into();
-            prepared.state.borrow_mut().ctx.can_suspend = prepared.suspends(&module);
-            prepared.start(&instance).await
+            session.decide_suspending(&module);
+            start(&session, &instance).await?
         }
     };
-    prepared.finish(termination)
+    session.finish(termination)
 }
 
 /// Runs a module synchronously: compiles, instantiates and runs it before
@@ -133,149 +132,85 @@ pub(crate) async fn run_js_bytes(
 /// way on the main thread; use [`run`] there.
 pub fn run_sync(module_bytes: &[u8], config: WasiConfig, options: RunOptions) -> Result<RunOutput, RunError> {
     module::inspect(module_bytes)?.check_runnable()?;
+    let rewritten = module::without_start_function(module_bytes);
+    let bytes = rewritten.as_deref().unwrap_or(module_bytes);
     // SAFETY: `new WebAssembly.Module` copies the bytes before it returns.
-    let view = unsafe { Uint8Array::view(module_bytes) };
+    let view = unsafe { Uint8Array::view(bytes) };
     let compiled =
         WebAssembly::Module::new(&view.into()).map_err(|e| RunError::Compile(error_message(&e)))?;
     check_import_names(&compiled)?;
-    let prepared = prepare(config, options, false)?;
-    let termination = match WebAssembly::Instance::new(&compiled, &prepared.imports) {
-        Err(e) => instantiate_failed(e)?,
-        Ok(instance) => match entry_point(&prepared.state, &instance) {
-            Err(t) => t,
-            Ok(entry) => ended(&prepared.state, entry.call0(&JsValue::UNDEFINED)),
-        },
-    };
-    prepared.finish(termination)
-}
-
-/// A run ready to instantiate: its state and import object.
-struct Prepared {
-    state: Rc<RefCell<State>>,
-    imports: Object,
-    /// The dispatchers and adapter instances, given back when the run ends.
-    borrowed: Borrowed,
-    /// The calls that may wait can suspend the guest (JSPI).
-    jspi: bool,
-    /// Stdin is fed interactively.
-    interactive: bool,
-    /// Where stdout and stderr are captured.
-    captures: [JsValue; 2],
-}
-
-/// Sets up a run's state and import object. With `jspi` the calls that may
-/// wait are wrapped so that they can suspend the guest; whether the run
-/// actually may suspend is decided once the module is known.
-fn prepare(config: WasiConfig, options: RunOptions, jspi: bool) -> Result<Prepared, RunError> {
-    if options.stdin.is_some() && !jspi {
-        return Err(ConfigError::InteractiveStdinNeedsJspi.into());
-    }
-    let mut ctx = WasiCtx::new(config, Box::new(BrowserHost))?;
-    // Output is captured in JS arrays, straight from the guest's memory.
-    let stdout = JsCapture::new(options.on_stdout);
-    let stderr = JsCapture::new(options.on_stderr);
-    let captures = [stdout.handle(), stderr.handle()];
-    ctx.stdout = Output { captured: None, listener: Some(Box::new(stdout)) };
-    ctx.stderr = Output { captured: None, listener: Some(Box::new(stderr)) };
-    ctx.can_suspend = jspi;
-    let interactive = options.stdin.is_some();
-    let queue = Rc::new(RefCell::new(StdinQueue::default()));
-    if options.stdin.is_some() {
-        ctx.stdin = Box::new(QueueInput(queue.clone()));
-    }
-    let memory_holder = Object::new();
-    let _ = Reflect::set(&memory_holder, &"c".into(), &JsValue::NULL);
-    let state = Rc::new(RefCell::new(State {
-        ctx,
-        mem: JsMemory::none(),
-        exit: None,
-        pending: None,
-        stdin_feed: options.stdin,
-        stdin_queue: queue,
-        memory_holder,
-    }));
-    let (imports, borrowed) = import_object(&state).map_err(|e| RunError::Instantiate(error_message(&e)))?;
-    Ok(Prepared { state, imports, borrowed, jspi, interactive, captures })
-}
-
-impl Prepared {
-    /// Whether this module's run should be able to suspend: with JSPI, when
-    /// stdin is interactive or it imports `poll_oneoff` (a guest that cannot
-    /// wait runs as a plain call, which is cheaper).
-    fn suspends(&self, module: &WebAssembly::Module) -> bool {
-        self.jspi && (self.interactive || may_wait(module))
-    }
-
-    /// Runs the entry point: as a promise when the guest may be suspended.
-    async fn start(&self, instance: &WebAssembly::Instance) -> Termination {
-        let entry = match entry_point(&self.state, instance) {
-            Err(t) => return t,
-            Ok(entry) => entry,
-        };
-        let suspends = self.state.borrow().ctx.can_suspend;
-        let outcome = if suspends {
-            match promising(&entry).call0(&JsValue::UNDEFINED) {
-                Ok(promise) => JsFuture::from(js_sys::Promise::from(promise)).await,
-                Err(e) => Err(e),
+    let session = Session::new(config, options, false)?;
+    let termination = match WebAssembly::Instance::new(&compiled, session.imports()) {
+        Err(e) => instantiate_failed(&session, e)?,
+        Ok(instance) => {
+            let (start_fn, entry) = entry_points(&session, &instance)?;
+            let mut outcome = Ok(JsValue::UNDEFINED);
+            for f in start_fn.iter().chain([&entry]) {
+                outcome = f.call0(&JsValue::UNDEFINED);
+                if outcome.is_err() {
+                    break;
+                }
             }
-        } else {
-            entry.call0(&JsValue::UNDEFINED)
-        };
-        ended(&self.state, outcome)
-    }
-
-    /// Frees the dispatchers (the guest can no longer call them) and takes
-    /// the run's output.
-    fn finish(mut self, termination: Termination) -> Result<RunOutput, RunError> {
-        self.borrowed.release(true);
-        let state = Rc::try_unwrap(self.state)
-            .map_err(|_| RunError::Instantiate("the run is still referenced".into()))?;
-        let (_, _, fs) = state.into_inner().ctx.finish();
-        let [stdout, stderr] = self.captures.each_ref().map(take_captured);
-        Ok(RunOutput { termination, stdout, stderr, fs })
-    }
+            session.termination(outcome)
+        }
+    };
+    session.finish(termination)
 }
 
-/// A failed instantiation: a trap in the module's start function ends the
-/// run as a trap; anything else (a link error) is an error.
-fn instantiate_failed(e: JsValue) -> Result<Termination, RunError> {
-    if e.is_instance_of::<WebAssembly::RuntimeError>() {
-        Ok(Termination::Trap(error_message(&e)))
-    } else {
-        Err(RunError::Instantiate(error_message(&e)))
-    }
-}
-
-/// Hands the guest's memory to the run and finds `_start` (or
+/// Hands the guest's memory to the session and finds what to call: the
+/// start function taken out of the module (if any), then `_start` (or
 /// `_initialize` for a reactor).
-fn entry_point(
-    state: &Rc<RefCell<State>>,
+fn entry_points(
+    session: &Session,
     instance: &WebAssembly::Instance,
-) -> Result<Function, Termination> {
+) -> Result<(Option<Function>, Function), RunError> {
+    session.attach_instance_memory(instance);
     let exports = instance.exports();
-    if let Ok(mem) = Reflect::get(&exports, &"memory".into()) {
-        if let Ok(mem) = mem.dyn_into::<WebAssembly::Memory>() {
-            let mut st = state.borrow_mut();
-            st.mem = JsMemory::new(&mem);
-            // The JS-side imports (random_get) see the memory through this.
-            let _ = Reflect::set(&st.memory_holder, &"c".into(), st.mem.view().unwrap_or(&JsValue::NULL));
+    let get = |name: &str| Reflect::get(&exports, &name.into()).ok()?.dyn_into::<Function>().ok();
+    let entry =
+        get("_start").or_else(|| get("_initialize")).ok_or(RunError::Module(ModuleError::NoEntryPoint))?;
+    Ok((get(START_EXPORT), entry))
+}
+
+/// Runs the start function (if it was taken out) and the entry point.
+async fn start(session: &Session, instance: &WebAssembly::Instance) -> Result<Termination, RunError> {
+    let (start_fn, entry) = entry_points(session, instance)?;
+    if let Some(f) = start_fn {
+        let outcome = session.call_entry(&f).await;
+        if outcome.is_err() {
+            return Ok(session.termination(outcome));
         }
     }
-    ["_start", "_initialize"]
-        .iter()
-        .find_map(|name| Reflect::get(&exports, &(*name).into()).ok()?.dyn_into::<Function>().ok())
-        .ok_or_else(|| Termination::Trap("the module exports no `_start`".into()))
+    let outcome = session.call_entry(&entry).await;
+    Ok(session.termination(outcome))
 }
 
-/// How the entry point's call ended: `proc_exit` (recorded before it threw
-/// to unwind the guest), a return (exit 0), or a trap.
-fn ended(state: &Rc<RefCell<State>>, outcome: Result<JsValue, JsValue>) -> Termination {
-    let exit = state.borrow().exit;
-    match (exit, outcome) {
-        (Some(code), _) => Termination::Exit(code),
-        (None, Ok(_)) => Termination::Exit(0),
-        (None, Err(e)) => Termination::Trap(error_message(&e)),
+/// Whether a module's bytes have a start section (read from the section
+/// headers only, without copying the module).
+fn has_start_section(bytes: &Uint8Array) -> bool {
+    let len = bytes.length();
+    let byte = |i: u32| if i < len { Some(bytes.get_index(i)) } else { None };
+    let mut at = 8;
+    while let Some(id) = byte(at) {
+        at += 1;
+        let mut size = 0u32;
+        for shift in (0..35).step_by(7) {
+            let Some(b) = byte(at) else { return false };
+            at += 1;
+            size |= u32::from(b & 0x7f).checked_shl(shift).unwrap_or(0);
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+        if id == 8 {
+            return true;
+        }
+        at = match at.checked_add(size) {
+            Some(next) => next,
+            None => return false,
+        };
     }
+    false
 }
 
 /// Rejects a module whose imports the shim cannot satisfy (by name: the

@@ -6,14 +6,16 @@ use crate::abi::{
     ADVICE_MAX,
 };
 use crate::fd_table::{Descriptor, OpenFile, Stdio};
-use crate::memory::{GuestMemoryExt, Iovec};
+use crate::memory::{cap_iovecs, GuestMemoryExt, Iovec};
 use crate::stdio::InputReady;
-use crate::vfs::{FileData, Ino, Node, Vfs};
+use crate::vfs::{Ino, Segment, MAX_FILE_SIZE};
 
-/// Reads and bounds-checks an iovec array; returns it and its total length.
+/// Reads and bounds-checks an iovec array; returns it and its total
+/// length, cut to what one call moves at most ([`crate::memory::MAX_IO_PER_CALL`]).
 fn iovecs(e: &Env, ptr: u32, count: u32) -> Result<(Vec<Iovec>, u32), Errno> {
-    let iovs = e.mem.read_iovecs(ptr, count)?;
+    let mut iovs = e.mem.read_iovecs(ptr, count)?;
     let total = e.mem.check_iovecs(&iovs)?;
+    let total = cap_iovecs(&mut iovs, total);
     Ok((iovs, total))
 }
 
@@ -57,43 +59,24 @@ fn file_mut<'a>(e: &'a mut Env, fd: u32, op: FileOp) -> Result<&'a mut OpenFile,
     }
 }
 
-fn data(vfs: &Vfs, ino: Ino) -> Result<&FileData, Errno> {
-    match &vfs.get(ino)?.node {
-        Node::File(d) => Ok(d),
-        _ => Err(Errno::Badf),
-    }
-}
-
-/// A file's bytes, to change (borrowed contents are copied in first).
-fn data_mut(vfs: &mut Vfs, ino: Ino) -> Result<&mut Vec<u8>, Errno> {
-    match &mut vfs.get_mut(ino)?.node {
-        Node::File(d) => Ok(d.make_mut()),
-        _ => Err(Errno::Badf),
-    }
-}
-
-/// Grows a file to `len` bytes (zero-filled); `ENOSPC` if the host cannot
-/// allocate it, `EFBIG` beyond the address space.
-pub(crate) fn grow(data: &mut Vec<u8>, len: u64) -> Result<(), Errno> {
-    let len = usize::try_from(len).map_err(|_| Errno::Fbig)?;
-    if len > data.len() {
-        data.try_reserve(len - data.len()).map_err(|_| Errno::Nospc)?;
-        data.resize(len, 0);
-    }
-    Ok(())
-}
-
-/// Copies file bytes from `pos` into the guest buffers; returns the count.
+/// Copies file bytes from `pos` into the guest buffers (a page's buffer
+/// straight from the page, a hole as zeros); returns the count.
 fn read_at(e: &mut Env, ino: Ino, pos: u64, iovs: &[Iovec]) -> Result<u32, Errno> {
-    let data = data(&e.ctx.vfs, ino)?;
+    let data = e.ctx.vfs.file(ino)?;
     let len = data.len();
-    let mut at = usize::try_from(pos).unwrap_or(usize::MAX).min(len);
+    let mut at = pos.min(len);
     let start = at;
     for iov in iovs {
-        let n = (iov.len as usize).min(len - at);
-        match data {
-            FileData::Owned(v) => e.mem.write(iov.ptr, &v[at..at + n])?,
-            FileData::External(x) => e.mem.write_external(iov.ptr, &**x, at, n)?,
+        let n = u64::from(iov.len).min(len - at);
+        let mut ptr = iov.ptr;
+        for seg in data.segments(at, n) {
+            let k = seg.len() as u32;
+            match seg {
+                Segment::Bytes(b) => e.mem.write(ptr, b)?,
+                Segment::Base(base, from, k) => e.mem.write_external(ptr, base, from, k)?,
+                Segment::Zeros(_) => e.mem.fill_zero(ptr, k)?,
+            }
+            ptr += k;
         }
         at += n;
         if at == len {
@@ -106,21 +89,8 @@ fn read_at(e: &mut Env, ino: Ino, pos: u64, iovs: &[Iovec]) -> Result<u32, Errno
 /// Copies the guest buffers into the file at `pos`, growing it as needed;
 /// returns the count.
 fn write_at(e: &mut Env, ino: Ino, pos: u64, iovs: &[Iovec], total: u32) -> Result<u32, Errno> {
-    let now = e.now();
-    let data = data_mut(&mut e.ctx.vfs, ino)?;
-    let end = pos.checked_add(u64::from(total)).ok_or(Errno::Fbig)?;
-    grow(data, end)?;
-    let mut at = pos as usize;
-    for iov in iovs {
-        let n = iov.len as usize;
-        e.mem.read(iov.ptr, &mut data[at..at + n])?;
-        at += n;
-    }
-    if total > 0 {
-        let inode = e.ctx.vfs.get_mut(ino)?;
-        inode.mtim = now;
-        inode.ctim = now;
-    }
+    let now = if total > 0 { e.now() } else { 0 };
+    e.ctx.vfs.write_file(ino, pos, &*e.mem, iovs, total, now)?;
     Ok(total)
 }
 
@@ -136,24 +106,30 @@ fn touch_atime(e: &mut Env, ino: Ino) -> Result<(), Errno> {
     Ok(())
 }
 
-/// Reads stdin into the guest buffers. With nothing available yet and
-/// nothing read, the call is pending.
+/// Reads stdin into the guest buffers, through a buffer of at most 64 KiB
+/// (the iovecs may add up to far more than there is input). With nothing
+/// available yet and nothing read, the call is pending.
 fn read_stdin(e: &mut Env, iovs: &[Iovec], total: u32) -> Result<u32, Stop> {
-    let mut buf = vec![0u8; total as usize];
-    let n = match e.ctx.stdin.read(&mut buf) {
-        InputReady::Read(n) => n,
-        InputReady::WouldBlock => return Err(Stop::Pending(Wait::Stdin)),
-    };
-    let mut done = 0usize;
-    for iov in iovs {
-        let k = (iov.len as usize).min(n - done);
-        e.mem.write(iov.ptr, &buf[done..done + k])?;
-        done += k;
-        if done == n {
-            break;
+    let mut buf = vec![0u8; total.min(64 << 10) as usize];
+    let mut done = 0u32;
+    'iovs: for iov in iovs {
+        let mut at = 0u32;
+        while at < iov.len {
+            let want = ((iov.len - at) as usize).min(buf.len());
+            let n = match e.ctx.stdin.read(&mut buf[..want]) {
+                InputReady::Read(n) => n,
+                InputReady::WouldBlock if done == 0 => return Err(Stop::Pending(Wait::Stdin)),
+                InputReady::WouldBlock => break 'iovs,
+            };
+            e.mem.write(iov.ptr + at, &buf[..n])?;
+            at += n as u32;
+            done += n as u32;
+            if n < want {
+                break 'iovs; // what was there is read: return it
+            }
         }
     }
-    Ok(n as u32)
+    Ok(done)
 }
 
 /// `fd_read`.
@@ -206,7 +182,7 @@ pub fn fd_write(e: &mut Env, fd: u32, iovs: u32, iovs_len: u32, nwritten: u32) -
         Descriptor::File(_) => {
             let f = file_mut(e, fd, FileOp::Pwrite)?;
             let (ino, append, pos) = (f.ino, f.fdflags & fdflags::APPEND != 0, f.pos);
-            let pos = if append { data(&e.ctx.vfs, ino)?.len() as u64 } else { pos };
+            let pos = if append { e.ctx.vfs.file(ino)?.len() } else { pos };
             let n = write_at(e, ino, pos, &iovs, total)?;
             file_mut(e, fd, FileOp::Other)?.pos = pos + u64::from(n);
         }
@@ -221,7 +197,7 @@ pub fn fd_pwrite(e: &mut Env, fd: u32, iovs: u32, iovs_len: u32, offset: u64, nw
     let (iovs, total) = iovecs(e, iovs, iovs_len)?;
     let f = file_mut(e, fd, FileOp::Pwrite)?;
     let (ino, append) = (f.ino, f.fdflags & fdflags::APPEND != 0);
-    let offset = if append { data(&e.ctx.vfs, ino)?.len() as u64 } else { offset };
+    let offset = if append { e.ctx.vfs.file(ino)?.len() } else { offset };
     let n = write_at(e, ino, offset, &iovs, total)?;
     e.mem.write_u32(nwritten, n)?;
     Ok(())
@@ -236,7 +212,7 @@ pub fn fd_seek(e: &mut Env, fd: u32, offset: u64, whence: u32, newoffset: u32) -
     let base = match whence {
         Whence::Set => 0,
         Whence::Cur => pos,
-        Whence::End => data(&e.ctx.vfs, ino)?.len() as u64,
+        Whence::End => e.ctx.vfs.file(ino)?.len(),
     };
     let new = i64::try_from(base)
         .ok()
@@ -328,14 +304,11 @@ pub fn fd_filestat_get(e: &mut Env, fd: u32, buf: u32) -> SysResult {
     Ok(())
 }
 
-/// The largest file size: offsets are signed 64-bit in POSIX.
-const MAX_SIZE: u64 = i64::MAX as u64;
-
 /// `fd_filestat_set_size`: truncates or zero-extends a file open for
 /// writing (`EINVAL` otherwise, as `ftruncate` says).
 pub fn fd_filestat_set_size(e: &mut Env, fd: u32, size: u64) -> SysResult {
     let f = file_mut(e, fd, FileOp::Other)?;
-    if !f.write || f.rights.base & rights::FD_FILESTAT_SET_SIZE == 0 || size > MAX_SIZE {
+    if !f.write || f.rights.base & rights::FD_FILESTAT_SET_SIZE == 0 || size > MAX_FILE_SIZE {
         return Err(Errno::Inval.into());
     }
     let ino = f.ino;
@@ -344,16 +317,7 @@ pub fn fd_filestat_set_size(e: &mut Env, fd: u32, size: u64) -> SysResult {
 
 pub(crate) fn set_size(e: &mut Env, ino: Ino, size: u64) -> SysResult {
     let now = e.now();
-    let data = data_mut(&mut e.ctx.vfs, ino)?;
-    if size < data.len() as u64 {
-        data.truncate(size as usize);
-        data.shrink_to(size as usize * 2);
-    } else {
-        grow(data, size)?;
-    }
-    let inode = e.ctx.vfs.get_mut(ino)?;
-    inode.mtim = now;
-    inode.ctim = now;
+    e.ctx.vfs.set_file_len(ino, size, now)?;
     Ok(())
 }
 
@@ -384,15 +348,13 @@ pub(crate) fn set_times(e: &mut Env, ino: Ino, atim: u64, mtim: u64, flags: u32)
 
 /// `fd_filestat_set_times` on a file or directory.
 pub fn fd_filestat_set_times(e: &mut Env, fd: u32, atim: u64, mtim: u64, fst_flags: u32) -> SysResult {
-    let (ino, mutable) = match e.ctx.fds.get(fd)? {
+    let ino = match e.ctx.fds.get(fd)? {
         Descriptor::Stdio { .. } => return Err(Errno::Badf.into()),
-        Descriptor::File(f) => (f.ino, f.mutable),
-        Descriptor::Dir(d) => (d.ino, d.mutable),
+        Descriptor::File(f) => f.ino,
+        Descriptor::Dir(d) => d.ino,
     };
     e.ctx.fds.get(fd)?.rights().require(rights::FD_FILESTAT_SET_TIMES)?;
-    if !mutable {
-        return Err(Errno::Perm.into());
-    }
+    e.ctx.vfs.check_mutable(ino)?;
     set_times(e, ino, atim, mtim, fst_flags)
 }
 

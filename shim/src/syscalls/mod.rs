@@ -29,6 +29,9 @@ pub enum Stop {
     /// The call cannot complete yet; an edge that can suspend the guest
     /// waits for this and calls again, one that cannot returns `EAGAIN`.
     Pending(Wait),
+    /// The host failed while serving the call (an output listener threw):
+    /// the run ends, as a fault of the host, not of the guest.
+    Fault,
 }
 
 /// What a pending call waits for.
@@ -43,6 +46,15 @@ pub enum Wait {
 impl From<Errno> for Stop {
     fn from(e: Errno) -> Stop {
         Stop::Errno(e)
+    }
+}
+
+impl From<crate::stdio::SinkError> for Stop {
+    fn from(e: crate::stdio::SinkError) -> Stop {
+        match e {
+            crate::stdio::SinkError::Errno(e) => Stop::Errno(e),
+            crate::stdio::SinkError::Fault => Stop::Fault,
+        }
     }
 }
 
@@ -78,6 +90,8 @@ pub enum Answer {
     Wait(Wait),
     /// Unwind the guest and end the run with this exit code.
     Exit(u32),
+    /// Unwind the guest and end the run: the host failed.
+    Fault,
 }
 
 /// The one mapping from a call's result to what the edge does with it. A
@@ -89,6 +103,7 @@ pub fn answer(r: SysResult, can_suspend: bool) -> Answer {
         Err(Stop::Pending(w)) if can_suspend => Answer::Wait(w),
         Err(Stop::Pending(_)) => Answer::Errno(Errno::Again as u32),
         Err(Stop::Exit(code)) => Answer::Exit(code),
+        Err(Stop::Fault) => Answer::Fault,
     }
 }
 

@@ -4,7 +4,7 @@
 use super::fd::set_times;
 use super::{Env, SysResult};
 use crate::abi::{lookupflags, oflags, rights, Errno, Filestat};
-use crate::fd_table::{Descriptor, OpenDir, OpenFile, DIR_RIGHTS, FILE_READ_RIGHTS, FILE_RIGHTS};
+use crate::fd_table::{file_rights, Descriptor, OpenDir, OpenFile, DIR_RIGHTS};
 use crate::memory::GuestMemoryExt;
 use crate::vfs::{Directory, Ino, Lookup, Node};
 
@@ -12,8 +12,6 @@ use crate::vfs::{Directory, Ino, Lookup, Node};
 #[derive(Clone, Copy)]
 struct Base {
     ino: Ino,
-    /// False below a read-only preopen.
-    mutable: bool,
 }
 
 /// The directory behind `fd`, after checking that it holds `needed`. A
@@ -22,7 +20,7 @@ fn base_dir(e: &Env, fd: u32, needed: u64) -> Result<Base, Errno> {
     match e.ctx.fds.get(fd)? {
         Descriptor::Dir(d) => {
             d.rights.require(needed)?;
-            Ok(Base { ino: d.ino, mutable: d.mutable })
+            Ok(Base { ino: d.ino })
         }
         Descriptor::File(_) => Err(Errno::Notdir),
         Descriptor::Stdio { .. } => Err(Errno::Badf),
@@ -32,17 +30,19 @@ fn base_dir(e: &Env, fd: u32, needed: u64) -> Result<Base, Errno> {
 /// Reads the path argument and resolves it below `fd`.
 fn lookup(e: &Env, fd: u32, needed: u64, path: u32, len: u32, follow: bool) -> Result<(Lookup, Base), Errno> {
     let base = base_dir(e, fd, needed)?;
-    let path = e.mem.read_string(path, len)?;
+    let path = e.mem.read_path(path, len)?;
     Ok((e.ctx.vfs.resolve(base.ino, &path, follow)?, base))
 }
 
 /// [`lookup`] for a call that changes the tree: `EPERM` below a read-only
 /// preopen.
 fn lookup_mut(e: &Env, fd: u32, needed: u64, path: u32, len: u32, follow: bool) -> Result<Lookup, Errno> {
-    let (l, base) = lookup(e, fd, needed, path, len, follow)?;
-    if !base.mutable {
-        return Err(Errno::Perm);
-    }
+    let base = base_dir(e, fd, needed)?;
+    // Read-only is checked before the path (wasmtime's order), and again on
+    // the directory the change lands in: that is the inode changed.
+    e.ctx.vfs.check_mutable(base.ino)?;
+    let (l, _) = lookup(e, fd, needed, path, len, follow)?;
+    e.ctx.vfs.check_mutable(l.parent)?;
     Ok(l)
 }
 
@@ -91,14 +91,15 @@ pub fn path_open(
     if creat {
         needed |= rights::PATH_CREATE_FILE;
     }
-    let read = rights_base & (rights::FD_READ | rights::FD_READDIR) != 0;
-    let write = rights_base
-        & (rights::FD_WRITE | rights::FD_DATASYNC | rights::FD_ALLOCATE | rights::FD_FILESTAT_SET_SIZE)
-        != 0;
+    // wasmtime's rule: FD_WRITE opens for writing, FD_READ or FD_READDIR
+    // (or nothing else) for reading; the other rights open neither.
+    let write = rights_base & rights::FD_WRITE != 0;
+    let read = rights_base & (rights::FD_READ | rights::FD_READDIR) != 0 || !write;
     let follow = dirflags & lookupflags::SYMLINK_FOLLOW != 0;
     let (l, base) = lookup(e, fd, needed, path, path_len, follow)?;
-    if !base.mutable && (write || creat || trunc) {
-        return Err(Errno::Perm.into());
+    if write || creat || trunc {
+        e.ctx.vfs.check_mutable(base.ino)?;
+        e.ctx.vfs.check_mutable(l.ino.unwrap_or(l.parent))?;
     }
     let now = e.now();
     let ino = match l.ino {
@@ -121,17 +122,9 @@ pub fn path_open(
         None => e.ctx.vfs.create(l.parent, &l.name, Node::File(Default::default()), now)?,
     };
     let d = if is_dir(e, ino)? {
-        Descriptor::Dir(OpenDir { ino, preopen: None, fdflags, rights: DIR_RIGHTS, mutable: base.mutable })
+        Descriptor::Dir(OpenDir { ino, preopen: None, fdflags, rights: DIR_RIGHTS })
     } else {
-        Descriptor::File(OpenFile {
-            ino,
-            pos: 0,
-            fdflags,
-            rights: if write { FILE_RIGHTS } else { FILE_READ_RIGHTS },
-            read: read || !write,
-            write,
-            mutable: base.mutable,
-        })
+        Descriptor::File(OpenFile { ino, pos: 0, fdflags, rights: file_rights(read, write), read, write })
     };
     let _ = rights_inheriting;
     let new_fd = e.ctx.fds.insert(d)?;
@@ -179,6 +172,7 @@ pub fn path_filestat_set_times(
     let follow = flags & lookupflags::SYMLINK_FOLLOW != 0;
     let l = lookup_mut(e, fd, rights::PATH_FILESTAT_SET_TIMES, path, path_len, follow)?;
     let ino = existing(e, &l)?;
+    e.ctx.vfs.check_mutable(ino)?;
     set_times(e, ino, atim, mtim, fst_flags)
 }
 
@@ -195,9 +189,13 @@ pub fn path_link(
     new_path_len: u32,
 ) -> SysResult {
     let follow = old_flags & lookupflags::SYMLINK_FOLLOW != 0;
-    let (old, _) = lookup(e, old_fd, rights::PATH_LINK_SOURCE, old_path, old_path_len, follow)?;
+    // A link changes its source (its link count), so a read-only preopen
+    // refuses to be one (EPERM, as wasmtime): otherwise the new name would
+    // be a writable alias of a read-only file.
+    let old = lookup_mut(e, old_fd, rights::PATH_LINK_SOURCE, old_path, old_path_len, follow)?;
     let new = lookup_mut(e, new_fd, rights::PATH_LINK_TARGET, new_path, new_path_len, false)?;
     let ino = existing(e, &old)?;
+    e.ctx.vfs.check_mutable(ino)?;
     if is_dir(e, ino)? {
         return Err(Errno::Perm.into());
     }
@@ -318,10 +316,13 @@ pub fn path_symlink(
     new_path: u32,
     new_path_len: u32,
 ) -> SysResult {
-    let target = e.mem.read_string(old_path, old_path_len)?;
+    let target = e.mem.read_path(old_path, old_path_len)?;
     let l = lookup_mut(e, fd, rights::PATH_SYMLINK, new_path, new_path_len, false)?;
     if target.is_empty() {
         return Err(Errno::Noent.into());
+    }
+    if target.contains('\0') {
+        return Err(Errno::Inval.into());
     }
     if target.starts_with('/') {
         return Err(Errno::Perm.into());

@@ -28,6 +28,10 @@ pub struct Directory {
     next_seq: u64,
     /// The containing directory (itself for a root).
     pub parent: Ino,
+    /// The length of its path from its preopen's root (`a/b` is 3): no
+    /// entry's path may pass `PATH_MAX`, so a guest cannot make a tree
+    /// deeper than a path can name, and reading one back stays linear.
+    pub path_len: u32,
 }
 
 impl Directory {
@@ -86,12 +90,14 @@ pub struct Inode {
     pub ctim: u64,
     /// Open descriptors; an unlinked inode lives on until the last closes.
     pub(super) open: u32,
+    /// The preopen (domain) it belongs to, for read-only checks.
+    pub(super) domain: u32,
 }
 
 impl Inode {
-    pub(super) fn new(node: Node, now: u64) -> Inode {
+    pub(super) fn new(node: Node, now: u64, domain: u32) -> Inode {
         let nlink = if matches!(node, Node::Dir(_)) { 2 } else { 1 };
-        Inode { node, nlink, atim: now, mtim: now, ctim: now, open: 0 }
+        Inode { node, nlink, atim: now, mtim: now, ctim: now, open: 0, domain }
     }
 
     /// The WASI file type.
@@ -107,7 +113,7 @@ impl Inode {
     /// length of its target).
     pub fn size(&self) -> u64 {
         match &self.node {
-            Node::File(data) => data.len() as u64,
+            Node::File(data) => data.len(),
             Node::Dir(dir) => dir.len() as u64,
             Node::Symlink(target) => target.len() as u64,
         }

@@ -7,6 +7,7 @@
 //! the tree takes `now` (nanoseconds since the epoch) so the VFS stays pure
 //! and testable.
 
+mod check;
 mod file_data;
 mod inode;
 mod resolve;
@@ -14,22 +15,53 @@ mod resolve;
 mod tests;
 mod tree;
 
-pub use file_data::{ExternalBytes, FileData};
+pub use file_data::{ExternalBytes, FileData, Segment, CHUNK};
 pub use inode::{Directory, Inode, Node};
 pub use resolve::Lookup;
 pub use tree::Tree;
 
 use crate::abi::{Errno, Filestat};
+use crate::memory::{GuestMemory, Iovec};
 
 /// An inode number; stable for the lifetime of the inode.
 pub type Ino = u64;
 
+/// What a filesystem may hold: a guest that reaches a limit gets `ENOSPC`,
+/// as on a full disk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VfsLimits {
+    /// Bytes all files may hold together (what guests wrote; bytes the page
+    /// gave are read in place and not counted).
+    pub file_bytes: u64,
+    /// Files, directories and links, all preopens together.
+    pub inodes: u64,
+}
+
+impl VfsLimits {
+    /// No limits (while a configuration is laid out).
+    pub const UNLIMITED: VfsLimits = VfsLimits { file_bytes: u64::MAX, inodes: u64::MAX };
+}
+
+impl Default for VfsLimits {
+    fn default() -> Self {
+        VfsLimits::UNLIMITED
+    }
+}
+
 /// The filesystem: an inode table. Directory inodes link to each other by
-/// number; several roots (one per preopen) may coexist.
+/// number; several roots (one per preopen) may coexist, each the top of a
+/// *domain* that may be read-only.
 #[derive(Clone, Debug, Default)]
 pub struct Vfs {
     inodes: Vec<Option<Inode>>,
     free: Vec<usize>,
+    limits: VfsLimits,
+    /// Bytes the files hold (see [`VfsLimits::file_bytes`]).
+    used_bytes: u64,
+    /// Inodes alive.
+    live: u64,
+    /// Per domain (preopen), whether it is read-only.
+    readonly: Vec<bool>,
 }
 
 /// Device number reported in every `filestat`.
@@ -41,17 +73,32 @@ impl Vfs {
         Vfs::default()
     }
 
-    fn alloc(&mut self, inode: Inode) -> Ino {
-        match self.free.pop() {
+    /// Sets the limits (what is there already stays).
+    pub fn set_limits(&mut self, limits: VfsLimits) {
+        self.limits = limits;
+    }
+
+    /// Bytes the files hold, and inodes alive.
+    pub fn usage(&self) -> (u64, u64) {
+        (self.used_bytes, self.live)
+    }
+
+    fn alloc(&mut self, inode: Inode) -> Result<Ino, Errno> {
+        if self.live >= self.limits.inodes {
+            return Err(Errno::Nospc);
+        }
+        self.live += 1;
+        Ok(match self.free.pop() {
             Some(i) => {
                 self.inodes[i] = Some(inode);
                 i as Ino + 1
             }
             None => {
+                self.inodes.try_reserve(1).map_err(|_| Errno::Nospc)?;
                 self.inodes.push(Some(inode));
                 self.inodes.len() as Ino
             }
-        }
+        })
     }
 
     /// The inode with this number; `EBADF` if it no longer exists.
@@ -85,26 +132,63 @@ impl Vfs {
         }
     }
 
-    /// Creates a new, unlinked root directory (a preopen's top).
-    pub fn new_root(&mut self, now: u64) -> Ino {
-        let ino = self.alloc(Inode::new(Node::Dir(Directory::default()), now));
-        if let Ok(d) = self.dir_mut(ino) {
-            d.parent = ino;
+    /// A directory that may gain entries: `ENOENT` once it was removed
+    /// (as Linux says for a removed directory someone still has open).
+    fn live_dir(&self, ino: Ino) -> Result<&Directory, Errno> {
+        let d = self.dir(ino)?;
+        if self.get(ino)?.nlink == 0 {
+            return Err(Errno::Noent);
         }
-        ino
+        Ok(d)
+    }
+
+    /// Creates a new, unlinked root directory (a preopen's top), the first
+    /// inode of a new domain.
+    pub fn new_root(&mut self, now: u64, readonly: bool) -> Result<Ino, Errno> {
+        let domain = u32::try_from(self.readonly.len()).map_err(|_| Errno::Nospc)?;
+        self.readonly.push(readonly);
+        let ino = self.alloc(Inode::new(Node::Dir(Directory::default()), now, domain))?;
+        self.dir_mut(ino)?.parent = ino;
+        Ok(ino)
+    }
+
+    /// `EPERM` if `ino` lies in a read-only domain: every change checks the
+    /// inode it changes, whatever path or descriptor led there.
+    pub fn check_mutable(&self, ino: Ino) -> Result<(), Errno> {
+        let domain = self.get(ino)?.domain as usize;
+        if self.readonly.get(domain).copied().unwrap_or(true) {
+            return Err(Errno::Perm);
+        }
+        Ok(())
+    }
+
+    /// The length of the path of `name` in `parent` from its preopen's
+    /// root; `ENAMETOOLONG` past `PATH_MAX`.
+    fn path_len_of(&self, parent: Ino, name: &str) -> Result<u32, Errno> {
+        let len =
+            self.dir(parent)?.path_len as usize + usize::from(self.dir(parent)?.path_len > 0) + name.len();
+        if len > crate::abi::PATH_MAX {
+            return Err(Errno::Nametoolong);
+        }
+        Ok(len as u32)
     }
 
     /// Creates `name` in `parent` with the given content. `EEXIST` if the
-    /// name is taken.
+    /// name is taken, `ENOENT` if `parent` was removed, `ENAMETOOLONG` if
+    /// its path from the preopen would pass `PATH_MAX`.
     pub fn create(&mut self, parent: Ino, name: &str, node: Node, now: u64) -> Result<Ino, Errno> {
         validate_name(name)?;
-        if self.dir(parent)?.get(name).is_some() {
+        if self.live_dir(parent)?.get(name).is_some() {
             return Err(Errno::Exist);
         }
+        let path_len = self.path_len_of(parent, name)?;
         let is_dir = matches!(node, Node::Dir(_));
-        let ino = self.alloc(Inode::new(node, now));
+        let domain = self.get(parent)?.domain;
+        let ino = self.alloc(Inode::new(node, now, domain))?;
         if is_dir {
-            self.dir_mut(ino)?.parent = parent;
+            let d = self.dir_mut(ino)?;
+            d.parent = parent;
+            d.path_len = path_len;
         }
         let p = self.get_mut(parent)?;
         if is_dir {
@@ -122,9 +206,10 @@ impl Vfs {
         if matches!(self.get(ino)?.node, Node::Dir(_)) {
             return Err(Errno::Perm);
         }
-        if self.dir(parent)?.get(name).is_some() {
+        if self.live_dir(parent)?.get(name).is_some() {
             return Err(Errno::Exist);
         }
+        self.path_len_of(parent, name)?;
         let target = self.get_mut(ino)?;
         target.nlink += 1;
         target.ctim = now;
@@ -137,7 +222,8 @@ impl Vfs {
 
     /// Removes the entry `name` from `parent`, dropping the inode when its
     /// last link and last open descriptor are gone. Directory semantics
-    /// (emptiness) are checked by the caller.
+    /// (emptiness) are checked by the caller. A removed directory is dead:
+    /// it gains no entries and no longer points at its parent.
     pub fn unlink(&mut self, parent: Ino, name: &str, now: u64) -> Result<Ino, Errno> {
         let ino = self.dir_mut(parent)?.remove(name).ok_or(Errno::Noent)?;
         let is_dir = matches!(self.get(ino)?.node, Node::Dir(_));
@@ -150,6 +236,9 @@ impl Vfs {
         let node = self.get_mut(ino)?;
         node.nlink = if is_dir { 0 } else { node.nlink.saturating_sub(1) };
         node.ctim = now;
+        if is_dir {
+            self.dir_mut(ino)?.parent = ino;
+        }
         self.collect(ino);
         Ok(ino)
     }
@@ -167,16 +256,21 @@ impl Vfs {
     ) -> Result<(), Errno> {
         validate_name(to_name)?;
         let ino = self.dir(from_parent)?.get(from_name).ok_or(Errno::Noent)?;
-        if self.dir(to_parent)?.get(to_name) == Some(ino) {
+        if self.live_dir(to_parent)?.get(to_name) == Some(ino) {
             return Ok(()); // same inode: POSIX says do nothing
+        }
+        let new_len = self.path_len_of(to_parent, to_name)?;
+        let moved_dir = matches!(self.get(ino)?.node, Node::Dir(_));
+        if moved_dir {
+            self.repath(ino, new_len, true)?;
         }
         if self.dir(to_parent)?.get(to_name).is_some() {
             self.unlink(to_parent, to_name, now)?;
         }
         self.dir_mut(from_parent)?.remove(from_name);
         self.dir_mut(to_parent)?.insert(to_name.to_string(), ino);
-        let is_dir = matches!(self.get(ino)?.node, Node::Dir(_));
-        if is_dir {
+        if moved_dir {
+            self.repath(ino, new_len, false)?;
             self.dir_mut(ino)?.parent = to_parent;
             if from_parent != to_parent {
                 let f = self.get_mut(from_parent)?;
@@ -193,9 +287,39 @@ impl Vfs {
         Ok(())
     }
 
-    /// True if `ino` is `ancestor` or lies below it.
+    /// Gives the directory `top` the path length `len` and every directory
+    /// below it the lengths that follow; with `check_only`, only checks that
+    /// no entry below would pass `PATH_MAX` (`ENAMETOOLONG`). Walks the
+    /// subtree with a stack of its own.
+    fn repath(&mut self, top: Ino, len: u32, check_only: bool) -> Result<(), Errno> {
+        let old = self.dir(top)?.path_len;
+        let mut stack = vec![top];
+        while let Some(dir) = stack.pop() {
+            let here = self.dir(dir)?.path_len.saturating_sub(old) + len;
+            let mut longest = 0;
+            let mut subdirs = Vec::new();
+            for (name, child) in self.dir(dir)?.iter() {
+                longest = longest.max(name.len());
+                if matches!(self.get(child)?.node, Node::Dir(_)) {
+                    subdirs.push(child);
+                }
+            }
+            if longest > 0 && here as usize + 1 + longest > crate::abi::PATH_MAX {
+                return Err(Errno::Nametoolong);
+            }
+            if !check_only {
+                self.dir_mut(dir)?.path_len = here;
+            }
+            stack.extend(subdirs);
+        }
+        Ok(())
+    }
+
+    /// True if `ino` is `ancestor` or lies below it. Bounded: a walk up
+    /// takes at most as many steps as there are inodes, and a removed
+    /// directory is its own parent.
     pub fn is_within(&self, mut ino: Ino, ancestor: Ino) -> bool {
-        loop {
+        for _ in 0..=self.inodes.len() {
             if ino == ancestor {
                 return true;
             }
@@ -204,6 +328,7 @@ impl Vfs {
                 _ => return false,
             }
         }
+        false
     }
 
     /// Notes a new open descriptor on `ino`.
@@ -225,9 +350,77 @@ impl Vfs {
         let dead = matches!(self.get(ino), Ok(i) if i.nlink == 0 && i.open == 0);
         if dead {
             let idx = (ino - 1) as usize;
-            self.inodes[idx] = None;
+            if let Some(Inode { node: Node::File(data), .. }) = self.inodes[idx].take() {
+                self.used_bytes = self.used_bytes.saturating_sub(data.owned_bytes());
+            }
+            self.live = self.live.saturating_sub(1);
             self.free.push(idx);
         }
+    }
+
+    /// The contents of the regular file `ino`; `EBADF` for anything else.
+    pub fn file(&self, ino: Ino) -> Result<&FileData, Errno> {
+        match &self.get(ino)?.node {
+            Node::File(d) => Ok(d),
+            _ => Err(Errno::Badf),
+        }
+    }
+
+    fn file_mut(&mut self, ino: Ino) -> Result<&mut FileData, Errno> {
+        match &mut self.get_mut(ino)?.node {
+            Node::File(d) => Ok(d),
+            _ => Err(Errno::Badf),
+        }
+    }
+
+    /// Writes guest buffers (`total` bytes, bounds-checked) into the file
+    /// `ino` at `offset`, within the byte limit (`ENOSPC` beyond); stamps
+    /// the modification time. A write of nothing changes nothing.
+    pub fn write_file(
+        &mut self,
+        ino: Ino,
+        offset: u64,
+        mem: &dyn GuestMemory,
+        iovs: &[Iovec],
+        total: u32,
+        now: u64,
+    ) -> Result<(), Errno> {
+        if total == 0 {
+            return Ok(());
+        }
+        offset.checked_add(u64::from(total)).filter(|&e| e <= MAX_FILE_SIZE).ok_or(Errno::Fbig)?;
+        let growth = self.file(ino)?.growth_for(offset, u64::from(total));
+        self.charge(growth)?;
+        let before = self.file(ino)?.owned_bytes();
+        let result = self.file_mut(ino)?.write_from_guest(offset, mem, iovs);
+        if result.is_err() {
+            // Give back what was charged but not allocated (a failure midway).
+            let allocated = self.file(ino)?.owned_bytes() - before;
+            self.used_bytes -= growth.saturating_sub(allocated);
+        }
+        result?;
+        let inode = self.get_mut(ino)?;
+        inode.mtim = now;
+        inode.ctim = now;
+        Ok(())
+    }
+
+    /// Truncates or extends the file `ino` (an extension is a hole and
+    /// allocates nothing); stamps the modification time.
+    pub fn set_file_len(&mut self, ino: Ino, len: u64, now: u64) -> Result<(), Errno> {
+        let freed = self.file_mut(ino)?.set_len(len);
+        self.used_bytes = self.used_bytes.saturating_sub(freed);
+        let inode = self.get_mut(ino)?;
+        inode.mtim = now;
+        inode.ctim = now;
+        Ok(())
+    }
+
+    /// Counts `bytes` more against the byte limit; `ENOSPC` past it.
+    fn charge(&mut self, bytes: u64) -> Result<(), Errno> {
+        let used = self.used_bytes.checked_add(bytes).filter(|&u| u <= self.limits.file_bytes);
+        self.used_bytes = used.ok_or(Errno::Nospc)?;
+        Ok(())
     }
 
     /// The `filestat` of an inode.
@@ -245,6 +438,9 @@ impl Vfs {
         })
     }
 }
+
+/// The largest file size: offsets are signed 64-bit in POSIX.
+pub const MAX_FILE_SIZE: u64 = i64::MAX as u64;
 
 fn validate_name(name: &str) -> Result<(), Errno> {
     if name.is_empty() || name == "." || name == ".." || name.contains('/') {

@@ -35,7 +35,7 @@ impl Vfs {
             return Err(Errno::Nametoolong);
         }
         if path.contains('\0') {
-            return Err(Errno::Ilseq);
+            return Err(Errno::Inval);
         }
         self.dir(base)?;
         // `stack` holds the directories from `base` down to the current one.

@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 fn sample() -> (Vfs, Ino) {
     let mut v = Vfs::new();
-    let root = v.new_root(1);
+    let root = v.new_root(1, false).unwrap();
     let sub = v.create(root, "sub", Node::Dir(Directory::default()), 1).unwrap();
     v.create(sub, "f", Node::File(b"hi".to_vec().into()), 1).unwrap();
     v.create(root, "up", Node::Symlink("..".into()), 1).unwrap();
@@ -86,14 +86,114 @@ impl ExternalBytes for Borrowed {
 }
 
 #[test]
-fn external_contents_are_copied_only_when_changed() {
-    let outside = Rc::new(Borrowed(b"abc".to_vec()));
-    let mut data = FileData::External(outside.clone());
-    assert_eq!((data.len(), data.to_vec()), (3, b"abc".to_vec()));
-    assert_eq!(data, FileData::Owned(b"abc".to_vec()));
-    data.make_mut().push(b'd');
-    assert!(matches!(data, FileData::Owned(ref v) if v == b"abcd"));
-    assert_eq!(outside.0, b"abc");
+fn external_contents_are_copied_only_where_changed() {
+    let big: Vec<u8> = (0..3 * CHUNK).map(|i| (i % 251) as u8).collect();
+    let outside = Rc::new(Borrowed(big.clone()));
+    let mut data = FileData::external(outside.clone());
+    assert_eq!(data.len(), 3 * CHUNK);
+    assert_eq!(data, FileData::from_vec(big.clone()));
+    data.write(CHUNK + 5, b"xy").unwrap();
+    // Only the chunk written was copied in.
+    assert_eq!(data.owned_bytes(), CHUNK);
+    let mut want = big.clone();
+    want[CHUNK as usize + 5..CHUNK as usize + 7].copy_from_slice(b"xy");
+    assert_eq!(data.to_vec().unwrap(), want);
+    assert_eq!(outside.0, big);
+}
+
+#[test]
+fn a_far_write_allocates_only_what_it_writes() {
+    let mut data = FileData::default();
+    let far = 3 << 30; // 3 GiB
+    assert_eq!(data.growth_for(far, 1), 1);
+    data.write(far, b"!").unwrap();
+    assert_eq!((data.len(), data.owned_bytes()), (far + 1, 1));
+    let mut tail = [9u8; 4];
+    data.read(far - 3, &mut tail);
+    assert_eq!(tail, [0, 0, 0, b'!']);
+    // A hole reads as one segment, however long.
+    assert!(matches!(data.segments(0, far).next(), Some(Segment::Zeros(n)) if n as u64 == 1 << 30));
+    assert_eq!(data.set_len(10), 1);
+    assert_eq!((data.len(), data.owned_bytes()), (10, 0));
+}
+
+#[test]
+fn truncation_cuts_the_base_and_growth_is_a_hole() {
+    let mut data = FileData::from_vec(b"abcdef".to_vec());
+    data.set_len(2);
+    data.set_len(6);
+    assert_eq!(data.to_vec().unwrap(), b"ab\0\0\0\0");
+    assert_eq!(data.owned_bytes(), 0);
+}
+
+#[test]
+fn a_removed_directory_gains_no_entries_and_is_its_own_parent() {
+    let (mut v, root) = sample();
+    let p = v.create(root, "p", Node::Dir(Directory::default()), 1).unwrap();
+    let d = v.create(p, "d", Node::Dir(Directory::default()), 1).unwrap();
+    v.retain(d); // an open descriptor keeps it
+    v.unlink(p, "d", 2).unwrap();
+    v.unlink(root, "p", 2).unwrap();
+    assert_eq!(v.create(d, "e", Node::Dir(Directory::default()), 3), Err(Errno::Noent));
+    assert_eq!(v.dir(d).unwrap().parent, d);
+    assert!(!v.is_within(d, root));
+    // Inode numbers are reused, and walks up still end.
+    let reused = v.create(root, "q", Node::Dir(Directory::default()), 4).unwrap();
+    assert!(v.is_within(reused, root));
+    assert!(!v.is_within(d, reused));
+    v.check().unwrap();
+}
+
+#[test]
+fn limits_refuse_what_does_not_fit() {
+    let (mut v, root) = sample();
+    let (_, inodes) = v.usage();
+    v.set_limits(VfsLimits { file_bytes: 10, inodes: inodes + 1 });
+    let f = v.create(root, "new", Node::File(FileData::default()), 1).unwrap();
+    assert_eq!(v.create(root, "one_more", Node::File(FileData::default()), 1), Err(Errno::Nospc));
+    let mut bytes = [7u8; 32];
+    let mem = crate::memory::SliceMemory(&mut bytes);
+    let iov = [crate::memory::Iovec { ptr: 0, len: 11 }];
+    assert_eq!(v.write_file(f, 0, &mem, &iov, 11, 2), Err(Errno::Nospc));
+    let iov = [crate::memory::Iovec { ptr: 0, len: 10 }];
+    assert_eq!(v.write_file(f, 0, &mem, &iov, 10, 2), Ok(()));
+    // Freeing gives the room back.
+    v.unlink(root, "new", 3).unwrap();
+    assert_eq!(v.usage().0, 0);
+    v.check().unwrap();
+}
+
+#[test]
+fn a_deep_tree_is_read_back_and_dropped_without_recursion() {
+    let mut v = Vfs::new();
+    let root = v.new_root(1, false).unwrap();
+    let mut dir = root;
+    // As deep as a path can name (2048 levels of "d"), and no deeper.
+    for _ in 0..2048 {
+        dir = v.create(dir, "d", Node::Dir(Directory::default()), 1).unwrap();
+    }
+    assert_eq!(v.create(dir, "d", Node::Dir(Directory::default()), 1), Err(Errno::Nametoolong));
+    v.check().unwrap();
+    let tree = v.tree(root).unwrap();
+    let mut depth = 0;
+    let mut at = &tree;
+    while let Tree::Dir(e) = at {
+        match e.get("d") {
+            Some(next) => {
+                at = next;
+                depth += 1;
+            }
+            None => break,
+        }
+    }
+    assert_eq!(depth, 2048);
+    drop(tree);
+    let mut copy = Vfs::new();
+    let top = copy.new_root(1, false).unwrap();
+    let mut rebuilt = v.tree(root).unwrap();
+    copy.fill(top, rebuilt.take_entries().unwrap(), 1).unwrap();
+    assert_eq!(copy.usage().1, 2049);
+    copy.check().unwrap();
 }
 
 #[test]
@@ -104,4 +204,24 @@ fn readdir_order_is_creation_order_and_resumable() {
     v.unlink(root, "up", 2).unwrap();
     let rest: Vec<_> = v.dir(root).unwrap().entries_from(2).map(|e| e.1.to_string()).collect();
     assert_eq!(rest, ["to_f", "abs", "loop"]);
+}
+
+#[test]
+fn a_rename_keeps_paths_within_path_max() {
+    let (mut v, root) = sample();
+    let long = "n".repeat(255);
+    let mut dir = root;
+    // 15 levels of 255-byte names: a path of 3839 bytes.
+    for _ in 0..15 {
+        dir = v.create(dir, &long, Node::Dir(Directory::default()), 1).unwrap();
+    }
+    let sub = v.resolve(root, "sub", false).unwrap().ino.unwrap();
+    // sub/f is 5 bytes: moving sub below the chain makes 3839 + 1 + 3 + 1 + 1.
+    assert_eq!(v.rename(root, "sub", dir, "sub", 2), Ok(()));
+    v.check().unwrap();
+    v.rename(dir, "sub", root, "sub", 3).unwrap();
+    let deeper = v.create(sub, &"x".repeat(252), Node::Dir(Directory::default()), 4).unwrap();
+    v.create(deeper, "y", Node::File(FileData::default()), 4).unwrap();
+    assert_eq!(v.rename(root, "sub", dir, "sub", 5), Err(Errno::Nametoolong));
+    v.check().unwrap();
 }

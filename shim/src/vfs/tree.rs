@@ -1,5 +1,7 @@
 //! [`Tree`]: a plain description of a directory, to build a preopen from
-//! and to read one back.
+//! and to read one back. Building, reading back and dropping a tree walk it
+//! with a stack of their own, never by recursion: a guest can make a
+//! directory chain as deep as its inode limit allows.
 
 use std::collections::BTreeMap;
 
@@ -7,12 +9,32 @@ use super::{Directory, FileData, Ino, Node, Vfs};
 use crate::abi::Errno;
 
 /// A plain description of a directory tree: what a preopen starts with, and
-/// what it holds after a run.
+/// what it holds after a run. (`Clone`, `PartialEq` and `Debug` recurse:
+/// for a tree a guest made, read it with `Filesystem::walk` instead.)
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Tree {
     File(FileData),
     Symlink(String),
     Dir(BTreeMap<String, Tree>),
+}
+
+impl Drop for Tree {
+    /// Tears a deep tree down level by level, so that dropping a chain of
+    /// a hundred thousand directories does not overflow the stack.
+    fn drop(&mut self) {
+        let Tree::Dir(entries) = self else { return };
+        if entries.values().all(|t| !matches!(t, Tree::Dir(e) if !e.is_empty())) {
+            return; // at most one level below: the plain drop recurses once
+        }
+        let mut stack = vec![std::mem::take(entries)];
+        while let Some(mut level) = stack.pop() {
+            while let Some((_, mut child)) = level.pop_first() {
+                if let Tree::Dir(e) = &mut child {
+                    stack.push(std::mem::take(e));
+                }
+            }
+        }
+    }
 }
 
 impl Tree {
@@ -32,7 +54,7 @@ impl Tree {
 
     /// A file with these bytes.
     pub fn file(data: impl Into<Vec<u8>>) -> Tree {
-        Tree::File(FileData::Owned(data.into()))
+        Tree::File(FileData::from_vec(data.into()))
     }
 
     /// The node at a `/`-separated path below this one.
@@ -42,41 +64,86 @@ impl Tree {
             _ => None,
         })
     }
+
+    /// A directory's entries, taken out of it (`None` for a file or link).
+    pub fn take_entries(&mut self) -> Option<BTreeMap<String, Tree>> {
+        match self {
+            Tree::Dir(entries) => Some(std::mem::take(entries)),
+            _ => None,
+        }
+    }
+
+    /// What a leaf becomes in the filesystem; a directory becomes an empty
+    /// one (its entries are taken separately).
+    fn take_node(&mut self) -> Node {
+        match self {
+            Tree::File(data) => Node::File(std::mem::take(data)),
+            Tree::Symlink(target) => Node::Symlink(std::mem::take(target)),
+            Tree::Dir(_) => Node::Dir(Directory::default()),
+        }
+    }
 }
 
 impl Vfs {
-    /// A snapshot of the tree below `root`, for inspection after a run.
+    /// A snapshot of the tree below `root`, for inspection after a run
+    /// (file contents are shared, not copied, until either side changes).
     pub fn tree(&self, root: Ino) -> Result<Tree, Errno> {
-        let i = self.get(root)?;
-        Ok(match &i.node {
-            Node::File(data) => Tree::File(data.clone()),
-            Node::Symlink(t) => Tree::Symlink(t.clone()),
-            Node::Dir(d) => Tree::Dir(
-                d.iter()
-                    .map(|(name, ino)| Ok((name.to_string(), self.tree(ino)?)))
-                    .collect::<Result<_, Errno>>()?,
-            ),
-        })
-    }
-
-    /// Builds `tree` as `name` inside `parent`, taking its file contents
-    /// without copying them.
-    pub fn add_tree(&mut self, parent: Ino, name: &str, tree: Tree, now: u64) -> Result<Ino, Errno> {
-        match tree {
-            Tree::File(data) => self.create(parent, name, Node::File(data), now),
-            Tree::Symlink(t) => self.create(parent, name, Node::Symlink(t), now),
-            Tree::Dir(entries) => {
-                let ino = self.create(parent, name, Node::Dir(Directory::default()), now)?;
-                self.fill(ino, entries, now)?;
-                Ok(ino)
+        let top = match &self.get(root)?.node {
+            Node::File(data) => return Ok(Tree::File(data.clone())),
+            Node::Symlink(t) => return Ok(Tree::Symlink(t.clone())),
+            Node::Dir(_) => root,
+        };
+        // Each level: its directory, its entries still to visit, and what
+        // was built of it so far; a finished level goes into its parent.
+        struct Level {
+            names: std::vec::IntoIter<(String, Ino)>,
+            built: BTreeMap<String, Tree>,
+            name: String,
+        }
+        let entries = |ino: Ino| -> Result<std::vec::IntoIter<(String, Ino)>, Errno> {
+            let d = self.dir(ino)?;
+            Ok(d.iter().map(|(n, i)| (n.to_string(), i)).collect::<Vec<_>>().into_iter())
+        };
+        let mut stack = vec![Level { names: entries(top)?, built: BTreeMap::new(), name: String::new() }];
+        loop {
+            let Some(level) = stack.last_mut() else { unreachable!("the stack holds the top level") };
+            match level.names.next() {
+                Some((name, ino)) => match &self.get(ino)?.node {
+                    Node::File(data) => {
+                        level.built.insert(name, Tree::File(data.clone()));
+                    }
+                    Node::Symlink(t) => {
+                        level.built.insert(name, Tree::Symlink(t.clone()));
+                    }
+                    Node::Dir(_) => stack.push(Level { names: entries(ino)?, built: BTreeMap::new(), name }),
+                },
+                None => {
+                    let Some(done) = stack.pop() else { unreachable!("just looked at it") };
+                    let tree = Tree::Dir(done.built);
+                    match stack.last_mut() {
+                        Some(parent) => {
+                            parent.built.insert(done.name, tree);
+                        }
+                        None => return Ok(tree),
+                    }
+                }
             }
         }
     }
 
-    /// Adds every entry of `entries` into the directory `dir`.
+    /// Adds every entry of `entries` into the directory `dir`, taking file
+    /// contents without copying them.
     pub fn fill(&mut self, dir: Ino, entries: BTreeMap<String, Tree>, now: u64) -> Result<(), Errno> {
-        for (name, t) in entries {
-            self.add_tree(dir, &name, t, now)?;
+        let mut stack = vec![(dir, entries)];
+        while let Some((parent, mut level)) = stack.pop() {
+            while let Some((name, mut tree)) = level.pop_first() {
+                let ino = self.create(parent, &name, tree.take_node(), now)?;
+                if let Some(children) = tree.take_entries() {
+                    stack.push((parent, level));
+                    stack.push((ino, children));
+                    break;
+                }
+            }
         }
         Ok(())
     }

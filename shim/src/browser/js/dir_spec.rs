@@ -13,7 +13,8 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::options::{file_data, get};
 use crate::browser::JsBytes;
-use crate::vfs::{FileData, Tree};
+use crate::filesystem::{Filesystem, Visit};
+use crate::vfs::{FileData, Ino, Node, Segment, Tree};
 
 /// A preopen's value: a DirSpec, or a FileList / array of `File`s laid out
 /// by their `webkitRelativePath`.
@@ -57,7 +58,7 @@ fn insert_path(root: &mut Tree, path: &str, leaf: Tree) {
 async fn file_bytes(file: &web_sys::File) -> Result<FileData, String> {
     let buf =
         JsFuture::from(file.array_buffer()).await.map_err(|_| format!("could not read {}", file.name()))?;
-    Ok(FileData::External(Rc::new(JsBytes::new(Uint8Array::new(&buf)))))
+    Ok(FileData::external(Rc::new(JsBytes::new(Uint8Array::new(&buf)))))
 }
 
 /// A `DirSpec` value to a tree: bytes, text or a `File` are files,
@@ -91,20 +92,91 @@ fn tree_from_js(v: JsValue, path: String) -> Pin<Box<dyn Future<Output = Result<
     })
 }
 
-pub(super) fn tree_to_js(t: &Tree) -> JsValue {
-    match t {
-        Tree::File(data) => Uint8Array::from(&data.to_vec()[..]).into(),
-        Tree::Symlink(target) => {
-            let o = Object::new();
-            let _ = Reflect::set(&o, &"symlink".into(), &target.into());
-            o.into()
+/// A new object without a prototype: a guest's file named `__proto__` (or
+/// `constructor`) is then an entry like any other.
+fn dir_object() -> Object {
+    Object::create(JsValue::NULL.unchecked_ref())
+}
+
+/// A file's bytes as a new `Uint8Array`, filled piece by piece (a page's
+/// buffer straight from the page, a hole left as zeros); `undefined` if the
+/// browser cannot allocate that much (a huge sparse file).
+pub(super) fn file_to_js(data: &FileData) -> JsValue {
+    let Ok(len) = u32::try_from(data.len()) else { return JsValue::UNDEFINED };
+    let Ok(ctor) = Reflect::get(&js_sys::global(), &"Uint8Array".into()) else { return JsValue::UNDEFINED };
+    let Ok(array) = Reflect::construct(ctor.unchecked_ref::<js_sys::Function>(), &Array::of1(&len.into()))
+    else {
+        return JsValue::UNDEFINED;
+    };
+    let array: Uint8Array = array.unchecked_into();
+    let mut at = 0u32;
+    for seg in data.segments(0, data.len()) {
+        let n = seg.len() as u32;
+        match seg {
+            Segment::Bytes(b) => array.subarray(at, at + n).copy_from(b),
+            Segment::Base(base, from, k) => match base.as_any().downcast_ref::<JsBytes>() {
+                Some(js) => array.set(&js.array().subarray(from as u32, (from + k) as u32), at),
+                None => {
+                    let mut tmp = vec![0; k];
+                    base.read(from, &mut tmp);
+                    array.subarray(at, at + n).copy_from(&tmp);
+                }
+            },
+            Segment::Zeros(_) => {}
         }
-        Tree::Dir(entries) => {
-            let o = Object::new();
-            for (name, child) in entries {
-                let _ = Reflect::set(&o, &name.into(), &tree_to_js(child));
-            }
-            o.into()
-        }
+        at += n;
     }
+    array.into()
+}
+
+fn symlink_to_js(target: &str) -> JsValue {
+    let o = Object::new();
+    let _ = Reflect::set(&o, &"symlink".into(), &target.into());
+    o.into()
+}
+
+/// The directory `dir` as a `DirSpec`, built with a stack of its own (a
+/// guest's tree may be as deep as its inode limit allows).
+pub(super) fn dir_to_js(fs: &Filesystem, dir: Ino) -> Object {
+    let top = dir_object();
+    let mut stack = vec![top.clone()];
+    fs.walk(dir, |visit, _| {
+        let Some(here) = stack.last() else { return };
+        match visit {
+            Visit::File(name, data) => {
+                let _ = Reflect::set(here, &name.into(), &file_to_js(data));
+            }
+            Visit::Symlink(name, target) => {
+                let _ = Reflect::set(here, &name.into(), &symlink_to_js(target));
+            }
+            Visit::Dir(name) => {
+                let child = dir_object();
+                let _ = Reflect::set(here, &name.into(), &child);
+                stack.push(child);
+            }
+            Visit::Leave => {
+                stack.pop();
+            }
+        }
+    });
+    top
+}
+
+/// What the inode `ino` holds, as JS: bytes, a `DirSpec` or `{ symlink }`.
+pub(super) fn node_to_js(fs: &Filesystem, ino: Ino) -> JsValue {
+    match fs.inode(ino).map(|i| &i.node) {
+        Some(Node::File(data)) => file_to_js(data),
+        Some(Node::Symlink(target)) => symlink_to_js(target),
+        Some(Node::Dir(_)) => dir_to_js(fs, ino).into(),
+        None => JsValue::UNDEFINED,
+    }
+}
+
+/// Every preopen as `{ "/data": DirSpec }` (a map without a prototype).
+pub(super) fn preopens_to_js(fs: &Filesystem) -> Object {
+    let out = dir_object();
+    for (path, ino) in fs.roots() {
+        let _ = Reflect::set(&out, &path.into(), &dir_to_js(fs, *ino));
+    }
+    out
 }

@@ -9,7 +9,7 @@ mod dir_spec;
 mod options;
 
 use super::{RunError, RunOutput, Termination};
-use dir_spec::tree_to_js;
+use dir_spec::{node_to_js, preopens_to_js};
 use options::parse_options;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -46,6 +46,26 @@ export interface RunOptions {
   onStdout?: (chunk: Uint8Array) => void;
   /** Called with each chunk written to stderr, as it is written. */
   onStderr?: (chunk: Uint8Array) => void;
+  /** What the program may use; see Limits. */
+  limits?: Limits;
+}
+
+/**
+ * What a run may use. A program at a limit gets an errno, as on a full disk
+ * (ENOSPC) or with too many open files (EMFILE); output past its limit still
+ * goes to onStdout/onStderr but is not kept (stdoutDropped counts it).
+ */
+export interface Limits {
+  /** Bytes the program's files may hold together (default 1 GiB; bytes the page gave do not count). */
+  fileBytes?: number;
+  /** Files, directories and links, preopens included (default 100,000). */
+  inodes?: number;
+  /** Bytes of stdout kept in the result (default 64 MiB). */
+  stdoutBytes?: number;
+  /** Bytes of stderr kept in the result (default 64 MiB). */
+  stderrBytes?: number;
+  /** Open descriptors (default 65,536). */
+  descriptors?: number;
 }
 
 /**
@@ -91,6 +111,19 @@ impl RunResult {
         self.inner.stdout.as_js().clone()
     }
 
+    /// Bytes of stdout written past the `stdoutBytes` limit: streamed to
+    /// `onStdout`, not kept in `stdout`.
+    #[wasm_bindgen(getter, js_name = stdoutDropped)]
+    pub fn stdout_dropped(&self) -> f64 {
+        self.inner.stdout.dropped() as f64
+    }
+
+    /// Bytes of stderr written past the `stderrBytes` limit.
+    #[wasm_bindgen(getter, js_name = stderrDropped)]
+    pub fn stderr_dropped(&self) -> f64 {
+        self.inner.stderr.dropped() as f64
+    }
+
     /// All bytes written to stderr (the same array on every access).
     #[wasm_bindgen(getter)]
     pub fn stderr(&self) -> Uint8Array {
@@ -101,11 +134,7 @@ impl RunResult {
     /// `Uint8Array`, symlinks as `{ symlink: target }`.
     #[wasm_bindgen(unchecked_return_type = "Record<string, DirSpec>")]
     pub fn preopens(&self) -> Object {
-        let out = Object::new();
-        for (path, tree) in self.inner.fs.trees() {
-            let _ = Reflect::set(&out, &path.into(), &tree_to_js(&tree));
-        }
-        out
+        preopens_to_js(&self.inner.fs)
     }
 
     /// Every file, directory and link below the preopens after the run:
@@ -137,7 +166,7 @@ impl RunResult {
     /// directory as a DirSpec, `{ symlink }`; `undefined` if nothing.
     #[wasm_bindgen(js_name = readPath, unchecked_return_type = "Uint8Array | DirSpec | undefined")]
     pub fn read_path(&self, path: &str) -> JsValue {
-        self.inner.fs.get(path).map_or(JsValue::UNDEFINED, |t| tree_to_js(&t))
+        self.inner.fs.lookup(path).map_or(JsValue::UNDEFINED, |ino| node_to_js(&self.inner.fs, ino))
     }
 }
 

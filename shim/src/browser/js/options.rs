@@ -10,7 +10,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::dir_spec::preopen_from_js;
 use crate::browser::{JsBytes, JsListener, RunOptions, StdinFeed};
-use crate::config::{PreopenDir, WasiConfig};
+use crate::config::{Limits, PreopenDir, WasiConfig};
 use crate::stdio::OutputSink;
 use crate::vfs::{FileData, Tree};
 
@@ -26,11 +26,11 @@ pub(super) fn get(obj: &JsValue, key: &str) -> Option<JsValue> {
 /// page's buffer is never written to).
 pub(super) fn file_data(v: &JsValue, what: &str) -> Result<FileData, String> {
     if let Some(a) = v.dyn_ref::<Uint8Array>() {
-        Ok(FileData::External(Rc::new(JsBytes::new(a.clone()))))
+        Ok(FileData::external(Rc::new(JsBytes::new(a.clone()))))
     } else if v.is_instance_of::<js_sys::ArrayBuffer>() {
-        Ok(FileData::External(Rc::new(JsBytes::new(Uint8Array::new(v)))))
+        Ok(FileData::external(Rc::new(JsBytes::new(Uint8Array::new(v)))))
     } else {
-        bytes_or_text(v, what).map(FileData::Owned)
+        bytes_or_text(v, what).map(FileData::from_vec)
     }
 }
 
@@ -98,8 +98,42 @@ pub(super) async fn parse_options(o: &JsValue) -> Result<(WasiConfig, RunOptions
             None => Ok(None),
         }
     };
+    if let Some(limits) = get(o, "limits") {
+        config.limits = parse_limits(&limits)?;
+    }
     let opts = RunOptions { on_stdout: sink("onStdout")?, on_stderr: sink("onStderr")?, stdin: feed };
     Ok((config, opts))
+}
+
+/// `limits: { fileBytes, inodes, stdoutBytes, stderrBytes, descriptors }`:
+/// each a non-negative integer; unset ones keep their defaults.
+fn parse_limits(v: &JsValue) -> Result<Limits, String> {
+    let mut limits = Limits::default();
+    let number = |key: &str| -> Result<Option<u64>, String> {
+        match get(v, key) {
+            None => Ok(None),
+            Some(n) => match n.as_f64() {
+                Some(f) if f >= 0.0 && f.fract() == 0.0 && f <= u64::MAX as f64 => Ok(Some(f as u64)),
+                _ => Err(format!("limits.{key} must be a non-negative integer")),
+            },
+        }
+    };
+    if let Some(n) = number("fileBytes")? {
+        limits.file_bytes = n;
+    }
+    if let Some(n) = number("inodes")? {
+        limits.inodes = n;
+    }
+    if let Some(n) = number("stdoutBytes")? {
+        limits.stdout_bytes = n;
+    }
+    if let Some(n) = number("stderrBytes")? {
+        limits.stderr_bytes = n;
+    }
+    if let Some(n) = number("descriptors")? {
+        limits.descriptors = u32::try_from(n).map_err(|_| "limits.descriptors is too large")?;
+    }
+    Ok(limits)
 }
 
 /// Interactive stdin from a JS function returning (a promise of) the next

@@ -1,0 +1,41 @@
+;; The filesystem limits: past the byte limit a write gets ENOSPC (and what
+;; fits is kept); past the inode limit a create gets ENOSPC.
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_open" (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_create_directory" (func $mkdir (param i32 i32 i32) (result i32)))
+  (memory (export "memory") 2)
+  ;; 0x40 nwritten, 0x48 fd, 0x50 message iovec, 0x60 name "fN", 0x200 data iovec
+  (data (i32.const 0x80) "64 KiB written; one byte more: ENOSPC\n")
+  (data (i32.const 0xc0) "files made before ENOSPC: ?\n")
+  (data (i32.const 0xf0) "mkdir past the limit: ENOSPC\n")
+  (func $say (param $ptr i32) (param $len i32)
+    (i32.store (i32.const 0x50) (local.get $ptr))
+    (i32.store (i32.const 0x54) (local.get $len))
+    (drop (call $fd_write (i32.const 1) (i32.const 0x50) (i32.const 1) (i32.const 0x58))))
+  (func $create (param $n i32) (result i32)
+    (i32.store8 (i32.const 0x60) (i32.const 0x66))
+    (i32.store8 (i32.const 0x61) (i32.add (i32.const 0x30) (local.get $n)))
+    (call $path_open (i32.const 3) (i32.const 0) (i32.const 0x60) (i32.const 2) (i32.const 1)
+      (i64.const 0x1fffffff) (i64.const 0x1fffffff) (i32.const 0) (i32.const 0x48)))
+  (func (export "_start") (local $n i32)
+    ;; 64 KiB from 0x1000 fit the 64 KiB limit; one more byte does not
+    (if (call $create (i32.const 0)) (then (unreachable)))
+    (i32.store (i32.const 0x200) (i32.const 0x1000))
+    (i32.store (i32.const 0x204) (i32.const 0x10000))
+    (if (call $fd_write (i32.load (i32.const 0x48)) (i32.const 0x200) (i32.const 1) (i32.const 0x40)) (then (unreachable)))
+    (i32.store (i32.const 0x204) (i32.const 1))
+    (if (i32.eq (call $fd_write (i32.load (i32.const 0x48)) (i32.const 0x200) (i32.const 1) (i32.const 0x40)) (i32.const 51))
+      (then (call $say (i32.const 0x80) (i32.const 38))))
+    ;; files until the inode limit (10: the preopen, f0, and 8 more)
+    (local.set $n (i32.const 1))
+    (block $full
+      (loop $more
+        (br_if $full (call $create (local.get $n)))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (br_if $more (i32.lt_u (local.get $n) (i32.const 10)))))
+    (i32.store8 (i32.const 0xda) (i32.add (i32.const 0x30) (local.get $n)))
+    (call $say (i32.const 0xc0) (i32.const 28))
+    (i32.store8 (i32.const 0x60) (i32.const 0x64))
+    (if (i32.eq (call $mkdir (i32.const 3) (i32.const 0x60) (i32.const 2)) (i32.const 51))
+      (then (call $say (i32.const 0xf0) (i32.const 29))))))

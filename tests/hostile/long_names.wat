@@ -1,0 +1,26 @@
+;; Lengths the guest controls are checked before anything is copied: a
+;; 1 MiB path and a 64 KiB link target get ENAMETOOLONG at once.
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_open" (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_symlink" (func $symlink (param i32 i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_create_directory" (func $mkdir (param i32 i32 i32) (result i32)))
+  (memory (export "memory") 18)
+  (data (i32.const 0x80) "1 MiB path: ENAMETOOLONG\n")
+  (data (i32.const 0xa0) "64 KiB target: ENAMETOOLONG\n")
+  (data (i32.const 0xc0) "1 MiB mkdir: ENAMETOOLONG\n")
+  (data (i32.const 0xe0) "l")
+  (func $say (param $ptr i32) (param $len i32)
+    (i32.store (i32.const 0x50) (local.get $ptr))
+    (i32.store (i32.const 0x54) (local.get $len))
+    (drop (call $fd_write (i32.const 1) (i32.const 0x50) (i32.const 1) (i32.const 0x58))))
+  (func (export "_start")
+    ;; 1 MiB of "./" from 0x10000
+    (memory.fill (i32.const 0x10000) (i32.const 0x2e) (i32.const 0x100000))
+    (if (i32.eq (call $path_open (i32.const 3) (i32.const 0) (i32.const 0x10000) (i32.const 0x100000) (i32.const 0)
+          (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 0x48)) (i32.const 37))
+      (then (call $say (i32.const 0x80) (i32.const 25))))
+    (if (i32.eq (call $symlink (i32.const 0x10000) (i32.const 0x10000) (i32.const 3) (i32.const 0xe0) (i32.const 1)) (i32.const 37))
+      (then (call $say (i32.const 0xa0) (i32.const 28))))
+    (if (i32.eq (call $mkdir (i32.const 3) (i32.const 0x10000) (i32.const 0x100000)) (i32.const 37))
+      (then (call $say (i32.const 0xc0) (i32.const 26))))))

@@ -1,0 +1,20 @@
+;; Files named like the properties of a JS object: read back, each is an
+;; entry like any other.
+(module
+  (import "wasi_snapshot_preview1" "path_open" (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 0x100) "__proto__")
+  (data (i32.const 0x110) "constructor")
+  (data (i32.const 0x120) "hasOwnProperty")
+  (data (i32.const 0x140) "x")
+  (func $make (param $name i32) (param $len i32)
+    (if (call $path_open (i32.const 3) (i32.const 0) (local.get $name) (local.get $len) (i32.const 1)
+          (i64.const 0x1fffffff) (i64.const 0x1fffffff) (i32.const 0) (i32.const 0x48)) (then (unreachable)))
+    (i32.store (i32.const 0x50) (i32.const 0x140))
+    (i32.store (i32.const 0x54) (i32.const 1))
+    (if (call $fd_write (i32.load (i32.const 0x48)) (i32.const 0x50) (i32.const 1) (i32.const 0x58)) (then (unreachable))))
+  (func (export "_start")
+    (call $make (i32.const 0x100) (i32.const 9))
+    (call $make (i32.const 0x110) (i32.const 11))
+    (call $make (i32.const 0x120) (i32.const 14))))
