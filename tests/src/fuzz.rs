@@ -147,7 +147,15 @@ fn config() -> WasiConfig {
         .limits(limits)
 }
 
-/// Runs the calls `data` describes; panics if an invariant breaks.
+/// Where the driver lays out its own arguments: the last 8 KiB of memory.
+const SCRATCH: u32 = 8192;
+
+/// Runs the calls `data` describes; panics if an invariant breaks. Half the
+/// steps are structured filesystem operations (make, open, remove, rename,
+/// link a dictionary path through a preopen or a descriptor opened before),
+/// so that states several calls deep (a removed directory still open, a
+/// link across preopens) are reached; the rest lay out paths and iovecs or
+/// make a call with arguments from the bytes.
 pub fn drive(data: &[u8]) {
     let Some((&pages, rest)) = data.split_first() else { return };
     // Up to 4 MiB of guest memory, so that pointers near its end are
@@ -156,16 +164,22 @@ pub fn drive(data: &[u8]) {
     let mut ctx = WasiCtx::new(config(), Box::new(FuzzHost::default())).expect("the fuzz config is valid");
     let mut mem = vec![0u8; size as usize];
     let mut input = Input { data: rest, at: 0, mem: size };
+    // Descriptors to work through: the two preopens, then what was opened.
+    let mut fds: Vec<u32> = vec![3, 4];
     let mut steps = 0;
     while !input.done() && steps < 2000 {
         steps += 1;
         let flavor = if input.byte().is_multiple_of(8) { Flavor::Snapshot0 } else { Flavor::Preview1 };
-        match input.byte() % 4 {
+        let op = input.byte() % 16;
+        let mut m = SliceMemory(&mut mem);
+        let mut e = Env { ctx: &mut ctx, mem: &mut m, flavor };
+        let name = match op {
             // Lay out a path from the dictionary somewhere in memory.
             0 => {
                 let at = (input.u32_raw() % (size - 64)) as usize;
                 let w = WORDS[usize::from(input.byte()) % WORDS.len()];
                 mem[at..at + w.len()].copy_from_slice(w.as_bytes());
+                continue;
             }
             // Lay out iovecs: up to 64, all over one stretch of memory.
             1 => {
@@ -175,17 +189,18 @@ pub fn drive(data: &[u8]) {
                     mem[at + 8 * i..at + 8 * i + 4].copy_from_slice(&ptr.to_le_bytes());
                     mem[at + 8 * i + 4..at + 8 * i + 8].copy_from_slice(&len.to_le_bytes());
                 }
+                continue;
             }
-            // A syscall (poll_oneoff's random clocks only rarely).
+            2..=9 => structured(&mut e, op, &mut input, &mut fds, size),
+            // A syscall with arguments from the bytes.
             _ => {
                 let which = usize::from(input.byte()) % NAMES.len();
-                let mut m = SliceMemory(&mut mem);
-                let mut e = Env { ctx: &mut ctx, mem: &mut m, flavor };
                 let _ = call(&mut e, which, &mut input);
-                if let Err(broken) = ctx.vfs.check() {
-                    panic!("after {} (step {steps}): {broken}", NAMES[which]);
-                }
+                NAMES[which]
             }
+        };
+        if let Err(broken) = ctx.vfs.check() {
+            panic!("after {name} (step {steps}): {broken}");
         }
     }
     // Whatever happened, everything reads back.
@@ -194,4 +209,68 @@ pub fn drive(data: &[u8]) {
     let trees = fs.trees();
     assert_eq!(trees.len(), 2);
     assert!(entries.len() <= 3000);
+}
+
+/// One structured filesystem operation: dictionary paths laid out in the
+/// scratch area, through a preopen or an opened descriptor. Returns the
+/// call's name.
+fn structured(e: &mut Env, op: u8, input: &mut Input, fds: &mut Vec<u32>, size: u32) -> &'static str {
+    use syscalls::{fd, path};
+    let scratch = size - SCRATCH;
+    let mut word = |input: &mut Input, e: &mut Env, slot: u32| -> (u32, u32) {
+        let w = WORDS[usize::from(input.byte()) % WORDS.len()];
+        let at = scratch + slot * 256;
+        let _ = browser_wasi::GuestMemory::write(&mut *e.mem, at, w.as_bytes());
+        (at, w.len() as u32)
+    };
+    let base = |input: &mut Input, fds: &[u32]| fds[usize::from(input.byte()) % fds.len()];
+    let out = scratch + 4096;
+    let (b1, b2) = (base(input, fds), base(input, fds));
+    let (p1, l1) = word(input, e, 0);
+    let (p2, l2) = word(input, e, 1);
+    match op {
+        2 => {
+            let _ = path::path_create_directory(e, b1, p1, l1);
+            "path_create_directory"
+        }
+        3 | 4 => {
+            // A directory (O_DIRECTORY, a directory's rights) or a file
+            // (O_CREAT, every right).
+            let (oflags, rights) = if op == 3 { (2, 0x3fb7_ffbb) } else { (1, (1 << 30) - 1) };
+            if path::path_open(e, b1, 1, p1, l1, oflags, rights, rights, 0, out).is_ok() {
+                let mut b = [0u8; 4];
+                if browser_wasi::GuestMemory::read(&*e.mem, out, &mut b).is_ok() && fds.len() < 32 {
+                    fds.push(u32::from_le_bytes(b));
+                }
+            }
+            "path_open"
+        }
+        5 => {
+            let _ = path::path_remove_directory(e, b1, p1, l1);
+            "path_remove_directory"
+        }
+        6 => {
+            let _ = path::path_unlink_file(e, b1, p1, l1);
+            "path_unlink_file"
+        }
+        7 => {
+            let _ = path::path_rename(e, b1, p1, l1, b2, p2, l2);
+            "path_rename"
+        }
+        8 => {
+            let _ = path::path_link(e, b1, 0, p1, l1, b2, p2, l2);
+            "path_link"
+        }
+        _ => {
+            // Write (overlapping iovecs, when laid out so) or close.
+            let (iovs, n) = (input.u32() % size, u32::from(input.byte() % 8));
+            if input.byte().is_multiple_of(4) {
+                let _ = fd::fd_close(e, b1);
+                "fd_close"
+            } else {
+                let _ = fd::fd_write(e, b1, iovs, n, out);
+                "fd_write"
+            }
+        }
+    }
 }

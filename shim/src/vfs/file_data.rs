@@ -43,7 +43,11 @@ impl ExternalBytes for Vec<u8> {
         Vec::len(self)
     }
     fn read(&self, offset: usize, dst: &mut [u8]) {
-        dst.copy_from_slice(&self[offset..offset + dst.len()]);
+        // Past the end reads as nothing (callers stay within `len`).
+        let end = offset.saturating_add(dst.len()).min(Vec::len(self));
+        if offset < end {
+            dst[..end - offset].copy_from_slice(&self[offset..end]);
+        }
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -222,7 +226,7 @@ impl FileData {
             let from_base = self.base_len.saturating_sub(start).min(CHUNK) as usize;
             bytes.try_reserve_exact(len.max(from_base)).map_err(|_| Errno::Nospc)?;
             bytes.resize(from_base, 0);
-            if let Some(base) = &self.base {
+            if let (Some(base), true) = (&self.base, from_base > 0) {
                 base.read(start as usize, &mut bytes);
             }
             self.owned += bytes.len() as u64;

@@ -225,3 +225,15 @@ fn a_rename_keeps_paths_within_path_max() {
     assert_eq!(v.rename(root, "sub", dir, "sub", 5), Err(Errno::Nametoolong));
     v.check().unwrap();
 }
+
+#[test]
+fn a_write_past_a_short_base_takes_nothing_from_it() {
+    // Found by the fuzz driver: a chunk beyond the end of a file's base
+    // read the base at an offset past its end.
+    let mut data = FileData::from_vec(b"abc".to_vec());
+    data.write(CHUNK + 1, b"z").unwrap();
+    let mut back = [9u8; 5];
+    data.read(CHUNK - 1, &mut back);
+    assert_eq!(back, [0, 0, b'z', 0, 0]);
+    assert_eq!(&data.to_vec().unwrap()[..3], b"abc");
+}
