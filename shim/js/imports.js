@@ -112,15 +112,19 @@ export function release_adapters(used, reuse) {
   }
 }
 
-// Returns [imports, adapters used]: `{ [module]: { [name]: function } }`
-// for each import module, with the route each function takes.
-export function make_imports(modules, dispatchers, names, jspi, interactive, pending, raise, adapter, raw, memory) {
+// Returns [imports, adapters used, switch modes]: `{ [module]: { [name]:
+// function } }` for each import module, with the route each function takes.
+// With a switch module (the WASI object, under JSPI), the calls that may
+// wait go through a switch whose `mode` global picks their plain version
+// (start) or their suspending one (startAsync); see adapter.rs.
+export function make_imports(modules, dispatchers, names, jspi, interactive, pending, raise, adapter, raw, memory, switchModule) {
   if (shimExports === null) {
     shimExports = {};
     for (const name of names[0]) if (raw["dispatch_" + name]) shimExports[name] = raw["dispatch_" + name];
   }
   const imports = {};
   const used = [];
+  const modes = [];
   for (let i = 0; i < modules.length; i++) {
     const d = dispatchers[i];
     const ns = {};
@@ -140,9 +144,26 @@ export function make_imports(modules, dispatchers, names, jspi, interactive, pen
         ns[name] = a.exports[name] ?? d[name].bind(d);
       }
     }
+    if (switchModule !== null && jspi) {
+      const mode = new WebAssembly.Global({ value: "i32", mutable: true }, 0);
+      const w = { mode };
+      for (const name of ["fd_read", "poll_oneoff"]) {
+        w[`${name}_plain`] = a.exports[name];
+        w[`${name}_suspending`] = ns[name];
+      }
+      const sw = new WebAssembly.Instance(switchModule, { w }).exports;
+      ns.fd_read = sw.fd_read;
+      ns.poll_oneoff = sw.poll_oneoff;
+      modes.push(mode);
+    }
     imports[modules[i]] = ns;
   }
-  return [imports, used];
+  return [imports, used, modes];
+}
+
+// Sets the switches' mode: 1 for suspending calls, 0 for plain ones.
+export function set_modes(modes, suspending) {
+  for (const m of modes) m.value = suspending ? 1 : 0;
 }
 
 export function instantiate_bytes(bytes, imports) {

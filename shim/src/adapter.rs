@@ -161,3 +161,79 @@ mod tests {
         wasmparser::Validator::new().validate_all(&bytes).unwrap();
     }
 }
+
+/// The calls that may wait, which a *switch* forwards to either their plain
+/// or their suspending (JSPI) version.
+pub const WAITING: [&str; 2] = ["fd_read", "poll_oneoff"];
+
+/// A module that lets one import object serve both a blocking `start` and
+/// a suspending `startAsync`: a browser refuses a JSPI-suspending import
+/// called outside `WebAssembly.promising`, even when it would not suspend,
+/// and imports are fixed at instantiation. Imports: `w.<name>_plain`,
+/// `w.<name>_suspending` (both `(i32 i32 i32 i32) -> i32`) for each of
+/// [`WAITING`], and the mutable global `w.mode` (0 plain, 1 suspending);
+/// exports `<name>`, calling the one `mode` says. Suspending through it
+/// works: JSPI suspends every wasm frame up to the promising export.
+pub fn switch_module_bytes() -> Vec<u8> {
+    let mut out = b"\0asm\x01\0\0\0".to_vec();
+    section(&mut out, 1, vec![1, 0x60, 4, 0x7f, 0x7f, 0x7f, 0x7f, 1, 0x7f]);
+    let mut imports = Vec::new();
+    leb(&mut imports, 2 * WAITING.len() as u32 + 1);
+    for name_ in WAITING {
+        for kind in ["plain", "suspending"] {
+            name(&mut imports, "w");
+            name(&mut imports, &format!("{name_}_{kind}"));
+            imports.extend([0x00, 0x00]);
+        }
+    }
+    name(&mut imports, "w");
+    name(&mut imports, "mode");
+    imports.extend([0x03, 0x7f, 0x01]);
+    section(&mut out, 2, imports);
+    let n = WAITING.len() as u32;
+    let mut funcs = Vec::new();
+    leb(&mut funcs, n);
+    funcs.extend(std::iter::repeat_n(0, n as usize));
+    section(&mut out, 3, funcs);
+    let mut exports = Vec::new();
+    leb(&mut exports, n);
+    for (i, name_) in WAITING.iter().enumerate() {
+        name(&mut exports, name_);
+        exports.push(0x00);
+        leb(&mut exports, 2 * n + i as u32);
+    }
+    section(&mut out, 7, exports);
+    let mut code = Vec::new();
+    leb(&mut code, n);
+    for i in 0..n {
+        // global.get mode; if (result i32) (call suspending) else (call plain) end
+        let mut body = vec![0x00, 0x23, 0x00, 0x04, 0x7f];
+        for which in [2 * i + 1, 2 * i] {
+            for p in 0..4 {
+                body.extend([0x20, p]);
+            }
+            body.push(0x10);
+            leb(&mut body, which);
+            if which == 2 * i + 1 {
+                body.push(0x05); // else
+            }
+        }
+        body.extend([0x0b, 0x0b]);
+        leb(&mut code, body.len() as u32);
+        code.extend(body);
+    }
+    section(&mut out, 10, code);
+    out
+}
+
+#[cfg(test)]
+mod switch_tests {
+    #[test]
+    fn the_switch_is_a_valid_module() {
+        let bytes = super::switch_module_bytes();
+        wasmparser::Validator::new().validate_all(&bytes).unwrap();
+        let info = crate::module::inspect(&bytes).unwrap();
+        assert!(info.other_imports.iter().any(|i| i == "w.poll_oneoff_suspending"));
+        assert!(info.other_imports.iter().any(|i| i == "w.mode"));
+    }
+}

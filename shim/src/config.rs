@@ -160,13 +160,13 @@ impl fmt::Display for ConfigError {
                 write!(f, "argument {index} contains a NUL byte, which a C string cannot hold")
             }
             ConfigError::InvalidEnvName { name } => {
-                write!(f, "environment variable name {name:?} is not valid: it must contain no `=` or NUL")
+                write!(f, "environment variable name \"{name}\" is not valid: it must contain no `=` or NUL")
             }
             ConfigError::NulInEnvValue { name } => {
-                write!(f, "the value of environment variable {name:?} contains a NUL byte")
+                write!(f, "the value of environment variable \"{name}\" contains a NUL byte")
             }
             ConfigError::PreopenNotADirectory { guest_path } => {
-                write!(f, "preopen {guest_path:?} must be a directory")
+                write!(f, "preopen \"{guest_path}\" must be a directory")
             }
             ConfigError::InteractiveStdinNeedsJspi => write!(
                 f,
@@ -177,7 +177,7 @@ impl fmt::Display for ConfigError {
             ConfigError::InvalidPreopenEntry { guest_path, errno } => {
                 write!(
                     f,
-                    "preopen {guest_path:?} holds an entry whose name a directory cannot hold ({errno})"
+                    "preopen \"{guest_path}\" holds an entry whose name a directory cannot hold ({errno})"
                 )
             }
             ConfigError::TooManyPreopens => write!(f, "too many preopened directories"),

@@ -4,7 +4,7 @@
 
 use crate::config::{ConfigError, WasiConfig};
 use crate::fd_table::{Descriptor, FdTable, OpenDir, Stdio, PREOPEN_RIGHTS};
-use crate::filesystem::Filesystem;
+use crate::filesystem::{Filesystem, FsView};
 use crate::host::Host;
 use crate::stdio::{BytesInput, CapturedBytes, InputSource, Output};
 use crate::vfs::{Ino, Tree, Vfs, VfsLimits};
@@ -101,6 +101,11 @@ impl WasiCtx {
     /// whose descriptor the guest closed).
     pub fn preopen_trees(&self) -> Vec<(String, Tree)> {
         crate::filesystem::trees(&self.vfs, &self.preopens)
+    }
+
+    /// Its filesystem, to read (between the calls of a reactor, say).
+    pub fn filesystem(&self) -> FsView<'_> {
+        FsView::new(&self.vfs, &self.preopens)
     }
 
     /// Ends the run's state: what it wrote to stdout and stderr, and its

@@ -35,7 +35,8 @@ pub struct Entry {
 }
 
 /// The filesystem a run leaves behind; its trees are built only when
-/// asked for.
+/// asked for. Its reading methods are [`FsView`]'s (`fs.view()`), which
+/// also reads a live run's filesystem.
 #[derive(Debug, Clone)]
 pub struct Filesystem {
     vfs: Vfs,
@@ -48,9 +49,49 @@ impl Filesystem {
         Filesystem { vfs, preopens }
     }
 
+    /// A view to read it through.
+    pub fn view(&self) -> FsView<'_> {
+        FsView { vfs: &self.vfs, preopens: &self.preopens }
+    }
+
+    /// Every preopen's contents ([`FsView::trees`]).
+    pub fn trees(&self) -> Vec<(String, Tree)> {
+        self.view().trees()
+    }
+
+    /// A preopen's contents ([`FsView::preopen`]).
+    pub fn preopen(&self, guest_path: &str) -> Option<Tree> {
+        self.view().preopen(guest_path)
+    }
+
+    /// Every entry below the preopens ([`FsView::entries`]).
+    pub fn entries(&self) -> Vec<Entry> {
+        self.view().entries()
+    }
+
+    /// What an absolute guest path holds ([`FsView::get`]).
+    pub fn get(&self, path: &str) -> Option<Tree> {
+        self.view().get(path)
+    }
+}
+
+/// A run's filesystem, to read: finished ([`Filesystem::view`]) or live
+/// (between the calls of a reactor).
+#[derive(Clone, Copy)]
+pub struct FsView<'a> {
+    vfs: &'a Vfs,
+    preopens: &'a [(String, Ino)],
+}
+
+impl<'a> FsView<'a> {
+    /// A view of a run's state.
+    pub(crate) fn new(vfs: &'a Vfs, preopens: &'a [(String, Ino)]) -> FsView<'a> {
+        FsView { vfs, preopens }
+    }
+
     /// Every preopen's contents, by guest path, in configuration order.
     pub fn trees(&self) -> Vec<(String, Tree)> {
-        trees(&self.vfs, &self.preopens)
+        trees(self.vfs, self.preopens)
     }
 
     /// The contents of the preopen at `guest_path`.
@@ -63,7 +104,7 @@ impl Filesystem {
     /// with what a file browser shows.
     pub fn entries(&self) -> Vec<Entry> {
         let mut out = Vec::new();
-        for (path, ino) in &self.preopens {
+        for (path, ino) in self.preopens {
             let mut at = path.trim_end_matches('/').to_string();
             let mut lengths = Vec::new();
             self.walk(*ino, |visit, inode| {
@@ -99,7 +140,7 @@ impl Filesystem {
     /// its own (a guest's tree may be as deep as its inode limit allows):
     /// each entry in name order, a directory's entries between its
     /// [`Visit::Dir`] and its [`Visit::Leave`]. `f` also gets the inode.
-    pub fn walk(&self, dir: Ino, mut f: impl FnMut(Visit<'_>, Option<&Inode>)) {
+    pub fn walk(&self, dir: Ino, mut f: impl FnMut(Visit<'a>, Option<&'a Inode>)) {
         let Ok(d) = self.vfs.dir(dir) else { return };
         let mut stack = vec![d.iter()];
         while let Some(level) = stack.last_mut() {
@@ -142,13 +183,13 @@ impl Filesystem {
     }
 
     /// The inode `ino`, to read what it holds.
-    pub fn inode(&self, ino: Ino) -> Option<&Inode> {
+    pub fn inode(&self, ino: Ino) -> Option<&'a Inode> {
         self.vfs.get(ino).ok()
     }
 
     /// The preopens: guest path and root inode, in configuration order.
-    pub fn roots(&self) -> &[(String, Ino)] {
-        &self.preopens
+    pub fn roots(&self) -> &'a [(String, Ino)] {
+        self.preopens
     }
 
     /// What an absolute guest path (`/data/out/report.txt`) holds, found

@@ -54,8 +54,12 @@ impl Host for NativeHost {
     }
 }
 
-struct State {
-    ctx: WasiCtx,
+/// A native run's state: its WASI context, and what its own imports
+/// (a reactor's `env.log`) were given.
+pub struct State {
+    pub ctx: WasiCtx,
+    /// What the guest passed to `env.log`, one string per call.
+    pub log: Vec<String>,
 }
 
 /// Calls a core syscall with the guest's memory; `proc_exit` becomes
@@ -119,7 +123,7 @@ pub fn run_seen(wasm: &[u8], config: &WasiConfig) -> Result<(Seen, Option<Filesy
     let engine = Engine::default();
     let module = Module::new(&engine, wasm).map_err(|e| e.to_string())?;
     let ctx = WasiCtx::new(config.clone(), Box::new(NativeHost::default())).map_err(|e| e.to_string())?;
-    let mut store = Store::new(&engine, State { ctx });
+    let mut store = Store::new(&engine, State { ctx, log: Vec::new() });
     let mut linker = Linker::new(&engine);
     define_imports(&mut linker).map_err(|e| e.to_string())?;
     let ended = |e: wasmi::Error| match e.i32_exit_status() {
@@ -149,4 +153,67 @@ pub fn run_seen(wasm: &[u8], config: &WasiConfig) -> Result<(Seen, Option<Filesy
         entries: fs.entries(),
     };
     Ok((seen, Some(fs)))
+}
+
+/// A reactor under wasmi, as the WASI object runs one in a browser: made
+/// with WASI and an import of its own (`env.log`), initialized once, then
+/// its exports called any number of times on one state.
+pub struct Reactor {
+    store: Store<State>,
+    instance: wasmi::Instance,
+}
+
+impl Reactor {
+    /// Instantiates `wasm` and runs its `_initialize`.
+    pub fn new(wasm: &[u8], config: &WasiConfig) -> Result<Reactor, String> {
+        let engine = Engine::default();
+        let module = Module::new(&engine, wasm).map_err(|e| e.to_string())?;
+        let ctx = WasiCtx::new(config.clone(), Box::new(NativeHost::default())).map_err(|e| e.to_string())?;
+        let mut store = Store::new(&engine, State { ctx, log: Vec::new() });
+        let mut linker = Linker::new(&engine);
+        define_imports(&mut linker).map_err(|e| e.to_string())?;
+        linker
+            .func_wrap("env", "log", |mut caller: Caller<'_, State>, ptr: u32, len: u32| {
+                let memory = caller.get_export("memory").and_then(Extern::into_memory);
+                if let Some(m) = memory {
+                    let (data, state) = m.data_and_store_mut(&mut caller);
+                    let text = data.get(ptr as usize..(ptr + len) as usize).unwrap_or_default();
+                    state.log.push(String::from_utf8_lossy(text).into_owned());
+                }
+            })
+            .map_err(|e| e.to_string())?;
+        let instance = linker.instantiate_and_start(&mut store, &module).map_err(|e| e.to_string())?;
+        let mut reactor = Reactor { store, instance };
+        reactor.call("_initialize", &[]).map_err(|e| format!("{e:?}"))?;
+        Ok(reactor)
+    }
+
+    /// Calls an export with `i32` arguments; its `i32` result, if any, or
+    /// how it ended: `Err(Ok(code))` for `proc_exit`, `Err(Err(trap))`.
+    pub fn call(&mut self, name: &str, args: &[i32]) -> Result<Option<i32>, Result<u32, String>> {
+        let f = self.instance.get_func(&self.store, name).ok_or_else(|| Err(format!("no export {name}")))?;
+        let params: Vec<wasmi::Val> = args.iter().map(|&a| wasmi::Val::I32(a)).collect();
+        let mut results = vec![wasmi::Val::I32(0); f.ty(&self.store).results().len()];
+        match f.call(&mut self.store, &params, &mut results) {
+            Ok(()) => Ok(results.first().and_then(|v| v.i32())),
+            Err(e) => Err(match e.i32_exit_status() {
+                Some(code) => Ok(code as u32),
+                None => Err(e.to_string()),
+            }),
+        }
+    }
+
+    /// Puts bytes into the guest's memory through its `buffer` export (a
+    /// `malloc`); returns the pointer.
+    pub fn pass(&mut self, bytes: &[u8]) -> i32 {
+        let ptr = self.call("buffer", &[bytes.len() as i32]).ok().flatten().expect("buffer");
+        let memory = self.instance.get_memory(&self.store, "memory").expect("memory");
+        memory.write(&mut self.store, ptr as usize, bytes).expect("in bounds");
+        ptr
+    }
+
+    /// The run's state (its files, what it logged).
+    pub fn state(&self) -> &State {
+        self.store.data()
+    }
 }

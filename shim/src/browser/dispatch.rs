@@ -43,7 +43,10 @@ extern "C" {
         adapter: &WebAssembly::Module,
         raw: &JsValue,
         memory: &Object,
+        switch_module: &JsValue,
     ) -> Result<js_sys::Array, JsValue>;
+    /// Sets the switches' mode (suspending or plain calls).
+    pub(super) fn set_modes(modes: &JsValue, suspending: bool);
     /// Gives a run's adapter instances back (to the pool if `reuse`).
     fn release_adapters(used: &JsValue, reuse: bool);
 }
@@ -310,6 +313,13 @@ thread_local! {
         let bytes = crate::adapter::module_bytes();
         WebAssembly::Module::new(&Uint8Array::from(&bytes[..]).into())
     };
+
+    /// The switch module (see `crate::adapter::switch_module_bytes`),
+    /// compiled once.
+    static SWITCH: Result<WebAssembly::Module, JsValue> = {
+        let bytes = crate::adapter::switch_module_bytes();
+        WebAssembly::Module::new(&Uint8Array::from(&bytes[..]).into())
+    };
 }
 
 /// The names of the functions an import module provides, as a JS array
@@ -351,8 +361,12 @@ impl Drop for Borrowed {
 }
 
 /// Builds `{ wasi_snapshot_preview1: {...}, wasi_unstable: {...} }` for a
-/// run, and what it borrows to do so.
-pub(super) fn import_object(shared: &Rc<Shared>) -> Result<(Object, Borrowed), JsValue> {
+/// run, what it borrows to do so, and (with `switchable`, under JSPI) the
+/// mode globals of the switches in front of the calls that may wait.
+pub(super) fn import_object(
+    shared: &Rc<Shared>,
+    switchable: bool,
+) -> Result<(Object, Borrowed, JsValue), JsValue> {
     let (jspi, interactive, memory) = shared
         .with(|st| (st.ctx.can_suspend, st.stdin_feed.is_some(), st.memory_holder.clone()))
         .ok_or_else(|| JsValue::from_str("the run is busy"))?;
@@ -379,7 +393,8 @@ pub(super) fn import_object(shared: &Rc<Shared>) -> Result<(Object, Borrowed), J
         &adapter,
         &wasm_bindgen::exports(),
         &memory,
+        &if switchable { SWITCH.with(|m| m.clone())?.into() } else { JsValue::NULL },
     )?;
     let borrowed = Borrowed { dispatchers: held, adapters: made.get(1), done: false };
-    Ok((made.get(0).unchecked_into(), borrowed))
+    Ok((made.get(0).unchecked_into(), borrowed, made.get(2)))
 }

@@ -11,7 +11,7 @@ mod host;
 pub mod js;
 mod page_bytes;
 mod run;
-mod session;
+mod wasi;
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
@@ -22,6 +22,7 @@ pub use guest_memory::JsMemory;
 pub use host::BrowserHost;
 pub use page_bytes::JsBytes;
 pub use run::{compile, run, run_compiled, run_sync, run_with};
+pub use wasi::{Wasi, WasiError, WasiVersion};
 
 /// Whether this browser can suspend a guest while it waits (JSPI:
 /// `WebAssembly.Suspending` and `WebAssembly.promising`). Then sleeping
@@ -41,6 +42,8 @@ pub(crate) fn error_message(e: &JsValue) -> String {
             format!("{name}: {msg}")
         }
     } else {
-        e.as_string().unwrap_or_else(|| format!("{e:?}"))
+        // Not an Error: what String(e) gives (no Debug formatting, which
+        // would pull in a good deal of code).
+        e.as_string().unwrap_or_else(|| String::from(js_sys::JsString::from(e.clone())))
     }
 }

@@ -11,7 +11,7 @@ use wasm_bindgen_futures::JsFuture;
 use super::api::{RunError, RunOptions, RunOutput, Termination};
 use super::dispatch::names;
 use super::error_message;
-use super::session::{instantiate_failed, Session};
+use super::wasi::{instantiate_failed, Wasi};
 use crate::abi::Flavor;
 use crate::config::WasiConfig;
 use crate::module::{self, ModuleError, START_EXPORT};
@@ -75,7 +75,7 @@ pub async fn run_compiled(
     options: RunOptions,
 ) -> Result<RunOutput, RunError> {
     check_import_names(compiled)?;
-    let session = Session::new(config, options, jspi_available())?;
+    let session = Wasi::with_jspi(config, options, jspi_available())?;
     session.decide_suspending(compiled);
     let instance = JsFuture::from(WebAssembly::instantiate_module(compiled, session.imports())).await;
     let termination = match instance {
@@ -92,7 +92,7 @@ pub(crate) async fn run_js_bytes(
     config: WasiConfig,
     options: RunOptions,
 ) -> Result<RunOutput, RunError> {
-    let session = Session::new(config, options, jspi_available())?;
+    let session = Wasi::with_jspi(config, options, jspi_available())?;
     let bytes = match has_start_section(bytes) {
         true => {
             let rewritten = module::without_start_function(&bytes.to_vec());
@@ -139,7 +139,7 @@ pub fn run_sync(module_bytes: &[u8], config: WasiConfig, options: RunOptions) ->
     let compiled =
         WebAssembly::Module::new(&view.into()).map_err(|e| RunError::Compile(error_message(&e)))?;
     check_import_names(&compiled)?;
-    let session = Session::new(config, options, false)?;
+    let session = Wasi::with_jspi(config, options, false)?;
     let termination = match WebAssembly::Instance::new(&compiled, session.imports()) {
         Err(e) => instantiate_failed(&session, e)?,
         Ok(instance) => {
@@ -161,7 +161,7 @@ pub fn run_sync(module_bytes: &[u8], config: WasiConfig, options: RunOptions) ->
 /// start function taken out of the module (if any), then `_start` (or
 /// `_initialize` for a reactor).
 fn entry_points(
-    session: &Session,
+    session: &Wasi,
     instance: &WebAssembly::Instance,
 ) -> Result<(Option<Function>, Function), RunError> {
     session.attach_instance_memory(instance);
@@ -173,7 +173,7 @@ fn entry_points(
 }
 
 /// Runs the start function (if it was taken out) and the entry point.
-async fn start(session: &Session, instance: &WebAssembly::Instance) -> Result<Termination, RunError> {
+async fn start(session: &Wasi, instance: &WebAssembly::Instance) -> Result<Termination, RunError> {
     let (start_fn, entry) = entry_points(session, instance)?;
     if let Some(f) = start_fn {
         let outcome = session.call_entry(&f).await;

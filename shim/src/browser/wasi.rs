@@ -1,22 +1,26 @@
-//! [`Session`]: one guest's WASI at the edge: its state, the import object
-//! an instance links against, and how a call into the guest ended. The run
-//! functions (`run.rs`) use one per run.
+//! [`Wasi`]: one guest's WASI at the edge, as node:wasi's `WASI` offers it:
+//! its state, the import object an instance the caller made links against,
+//! and the calls that start it (`start`, `initialize`, `start_async`). The
+//! run functions (`run.rs`) are built on it, and so is the JavaScript
+//! `WASI` class (`js/wasi_class.rs`).
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Function, Object, Reflect, WebAssembly};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::api::{RunError, RunOptions, RunOutput, Termination};
-use super::capture::{take_captured, JsCapture};
-use super::dispatch::{import_object, Borrowed, Ended, QueueInput, Shared, State, StdinQueue};
+use super::capture::{take_captured, Captured, JsCapture};
+use super::dispatch::{import_object, set_modes, Borrowed, Ended, QueueInput, Shared, State, StdinQueue};
 use super::error_message;
 use super::guest_memory::JsMemory;
 use super::host::BrowserHost;
 use crate::config::{ConfigError, WasiConfig};
 use crate::ctx::WasiCtx;
+use crate::filesystem::FsView;
 use crate::stdio::Output;
 
 #[wasm_bindgen(module = "/js/imports.js")]
@@ -31,26 +35,97 @@ extern "C" {
     fn set_shim_stack_pointer(raw: &JsValue, value: f64);
 }
 
-/// One guest's WASI state and import object.
-pub(crate) struct Session {
+/// Which WASI a guest imports: `wasi_snapshot_preview1` (preview1) or
+/// `wasi_unstable` (snapshot 0), as node:wasi's `version` option says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum WasiVersion {
+    #[default]
+    Preview1,
+    Unstable,
+}
+
+impl WasiVersion {
+    /// The import module's name.
+    pub fn module(self) -> &'static str {
+        match self {
+            WasiVersion::Preview1 => "wasi_snapshot_preview1",
+            WasiVersion::Unstable => "wasi_unstable",
+        }
+    }
+}
+
+/// Why `start`, `initialize` or `start_async` did not run the guest to
+/// its end; the JS class throws these as node:wasi names them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WasiError {
+    /// `start`/`initialize` was called before (node's
+    /// `ERR_WASI_ALREADY_STARTED`).
+    AlreadyStarted,
+    /// The instance lacks what the call needs, or has what it must not:
+    /// `start` needs `_start`, `initialize` refuses it, both need a memory
+    /// (node's `ERR_INVALID_ARG_TYPE`).
+    InvalidInstance(String),
+    /// Interactive stdin was given, but this call cannot wait for it.
+    NeedsAsync,
+    /// The guest called `proc_exit` and the object was made with
+    /// `returnOnExit: false`.
+    Exit(u32),
+    /// The guest trapped, with the browser's message.
+    Trap(String),
+    /// The host failed (an output listener threw).
+    Fault(String),
+}
+
+impl std::fmt::Display for WasiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WasiError::AlreadyStarted => write!(f, "WASI instance has already started"),
+            WasiError::InvalidInstance(m) => write!(f, "{m}"),
+            WasiError::NeedsAsync => write!(
+                f,
+                "stdin is a function (interactive), which only startAsync can wait for: call startAsync, or pass stdin as bytes"
+            ),
+            WasiError::Exit(code) => write!(f, "the program exited with code {code}"),
+            WasiError::Trap(m) => write!(f, "{m}"),
+            WasiError::Fault(m) => write!(f, "{m}"),
+        }
+    }
+}
+
+impl std::error::Error for WasiError {}
+
+/// One guest's WASI: its state and import object, kept between calls into
+/// the guest (a reactor's exports may be called any number of times).
+pub struct Wasi {
     shared: Rc<Shared>,
     imports: Object,
     /// The dispatchers and adapter instances, given back at the end.
     borrowed: Borrowed,
+    /// The switches' mode globals (empty unless switchable under JSPI).
+    modes: JsValue,
     /// The calls that may wait can suspend the guest (JSPI).
     jspi: bool,
     /// Stdin is fed interactively.
     interactive: bool,
     /// Where stdout and stderr are captured.
     captures: [JsValue; 2],
+    version: WasiVersion,
+    return_on_exit: bool,
+    started: std::cell::Cell<bool>,
 }
 
-impl Session {
+impl Wasi {
     /// Sets up the state and import object. With `jspi` the calls that may
     /// wait are wrapped so that they can suspend the guest; whether a run
     /// actually may suspend is decided once the module is known
     /// ([`Session::decide_suspending`]).
-    pub(crate) fn new(config: WasiConfig, options: RunOptions, jspi: bool) -> Result<Session, RunError> {
+    pub(crate) fn with_jspi(config: WasiConfig, options: RunOptions, jspi: bool) -> Result<Wasi, RunError> {
+        Wasi::make(config, options, jspi, false)
+    }
+
+    /// `switchable`: one import object for both a plain `start` and a
+    /// suspending `start_async` (the WASI object's case).
+    fn make(config: WasiConfig, options: RunOptions, jspi: bool, switchable: bool) -> Result<Wasi, RunError> {
         if options.stdin.is_some() && !jspi {
             return Err(ConfigError::InteractiveStdinNeedsJspi.into());
         }
@@ -80,9 +155,20 @@ impl Session {
             memory_holder,
             captures: captures.clone(),
         }));
-        let (imports, borrowed) =
-            import_object(&shared).map_err(|e| RunError::Instantiate(error_message(&e)))?;
-        Ok(Session { shared, imports, borrowed, jspi, interactive, captures })
+        let (imports, borrowed, modes) =
+            import_object(&shared, switchable).map_err(|e| RunError::Instantiate(error_message(&e)))?;
+        Ok(Wasi {
+            shared,
+            imports,
+            borrowed,
+            modes,
+            jspi,
+            interactive,
+            captures,
+            version: WasiVersion::Preview1,
+            return_on_exit: true,
+            started: std::cell::Cell::new(false),
+        })
     }
 
     /// The import object to instantiate the guest with.
@@ -177,12 +263,176 @@ impl Session {
 
 /// A failed instantiation: a trap in the module's start function (or its
 /// `proc_exit`) ends the run; anything else (a link error) is an error.
-pub(crate) fn instantiate_failed(session: &Session, e: JsValue) -> Result<Termination, RunError> {
+pub(crate) fn instantiate_failed(session: &Wasi, e: JsValue) -> Result<Termination, RunError> {
     session.shared.recover();
     let exited = session.shared.with(|s| s.ended.is_some()).unwrap_or(false);
     if exited || e.is_instance_of::<WebAssembly::RuntimeError>() {
         Ok(session.termination(Err(e)))
     } else {
         Err(RunError::Instantiate(error_message(&e)))
+    }
+}
+
+/// The public face: what node:wasi's `WASI` does, for Rust callers.
+impl Wasi {
+    /// A WASI for one guest the caller instantiates: give it
+    /// [`Wasi::import_object`], then [`Wasi::start`] a command or
+    /// [`Wasi::initialize`] a reactor. `options` may stream output and feed
+    /// stdin interactively (which needs [`Wasi::start_async`]).
+    ///
+    /// ```ignore
+    /// let wasi = Wasi::new(WasiConfig::new().args(["prog"]), RunOptions::default())?;
+    /// let instance = WebAssembly::Instance::new(&module, &wasi.import_object())?;
+    /// let code = wasi.start(&instance)?;
+    /// ```
+    pub fn new(config: WasiConfig, options: RunOptions) -> Result<Wasi, RunError> {
+        Wasi::make(config, options, super::run::jspi_available(), true)
+    }
+
+    /// Whether calls that wait suspend the guest (JSPI) or block.
+    fn set_suspending(&self, suspending: bool) {
+        let suspending = suspending && self.jspi;
+        set_modes(&self.modes, suspending);
+        self.shared.with(|s| s.ctx.can_suspend = suspending);
+    }
+
+    /// Which import module the guest links against (default preview1).
+    pub fn set_version(&mut self, version: WasiVersion) {
+        self.version = version;
+    }
+
+    /// Whether `start` returns the exit code of `proc_exit` (default, as
+    /// node:wasi) or fails with [`WasiError::Exit`].
+    pub fn set_return_on_exit(&mut self, return_on_exit: bool) {
+        self.return_on_exit = return_on_exit;
+    }
+
+    /// The functions of the import module (node:wasi's `wasiImport`).
+    pub fn wasi_import(&self) -> Object {
+        Reflect::get(&self.imports, &self.version.module().into())
+            .map(JsCast::unchecked_into)
+            .unwrap_or_default()
+    }
+
+    /// `{ wasi_snapshot_preview1: wasiImport }` (or `wasi_unstable`), to
+    /// spread into an import object with the guest's other imports.
+    pub fn import_object(&self) -> Object {
+        let o = Object::new();
+        let _ = Reflect::set(&o, &self.version.module().into(), &self.wasi_import());
+        o
+    }
+
+    /// Uses a memory the guest imports (rather than exports).
+    pub fn use_memory(&self, memory: &WebAssembly::Memory) {
+        self.attach_memory(memory);
+    }
+
+    /// Runs a command's `_start` and returns its exit code (0 when it
+    /// returns). Calls that wait block the thread (`Atomics.wait` in an
+    /// isolated worker, a spin elsewhere); for JSPI, [`Wasi::start_async`].
+    pub fn start(&self, instance: &WebAssembly::Instance) -> Result<u32, WasiError> {
+        if self.interactive {
+            return Err(WasiError::NeedsAsync);
+        }
+        let entry = self.begin(instance, true)?;
+        self.set_suspending(false);
+        let outcome = entry.call0(&JsValue::UNDEFINED);
+        self.shared.recover();
+        self.exit_code(outcome)
+    }
+
+    /// As [`Wasi::start`], but calls that wait (a sleep, interactive
+    /// stdin) suspend the guest through JSPI and leave the event loop free.
+    pub async fn start_async(&self, instance: &WebAssembly::Instance) -> Result<u32, WasiError> {
+        let entry = self.begin(instance, true)?;
+        self.set_suspending(true);
+        let outcome = self.call_entry(&entry).await;
+        self.exit_code(outcome)
+    }
+
+    /// Initializes a reactor: runs its `_initialize` if it has one; its
+    /// other exports may then be called any number of times, on this
+    /// state (files written in one call are there in the next).
+    pub fn initialize(&self, instance: &WebAssembly::Instance) -> Result<(), WasiError> {
+        let init = self.begin(instance, false)?;
+        self.set_suspending(false);
+        let outcome = init.call0(&JsValue::UNDEFINED);
+        self.shared.recover();
+        self.exit_code(outcome).map(|_| ())
+    }
+
+    /// Checks and marks the start, attaches the memory and finds the entry
+    /// point: `_start` for a command, `_initialize` (or nothing) for a
+    /// reactor.
+    fn begin(&self, instance: &WebAssembly::Instance, command: bool) -> Result<Function, WasiError> {
+        if self.started.replace(true) {
+            return Err(WasiError::AlreadyStarted);
+        }
+        let exports = instance.exports();
+        let get = |name: &str| Reflect::get(&exports, &name.into()).ok().filter(|v| !v.is_undefined());
+        let has_memory = self.shared.with(|s| s.mem.view().is_some()).unwrap_or(false);
+        if !has_memory && !self.attach_instance_memory(instance) {
+            return Err(WasiError::InvalidInstance(
+                "The \"instance.exports.memory\" property must be a WebAssembly.Memory (or pass `memory` for a module that imports it)".into(),
+            ));
+        }
+        let start = get("_start");
+        if command {
+            return start.and_then(|f| f.dyn_into().ok()).ok_or_else(|| {
+                WasiError::InvalidInstance(
+                    "The \"instance.exports._start\" property must be of type function".into(),
+                )
+            });
+        }
+        if start.is_some() {
+            return Err(WasiError::InvalidInstance(
+                "The \"instance.exports._start\" property must be undefined: this is a command; call start()"
+                    .into(),
+            ));
+        }
+        match get("_initialize") {
+            None => Ok(Function::new_no_args("")),
+            Some(f) => f.dyn_into().map_err(|_| {
+                WasiError::InvalidInstance(
+                    "The \"instance.exports._initialize\" property must be of type function".into(),
+                )
+            }),
+        }
+    }
+
+    /// The exit code a call into the guest ended with, or why it has none.
+    fn exit_code(&self, outcome: Result<JsValue, JsValue>) -> Result<u32, WasiError> {
+        match self.termination(outcome) {
+            Termination::Exit(code) => {
+                let by_proc_exit = matches!(self.ended(), Some(Ended::Exit(_)));
+                if by_proc_exit && !self.return_on_exit {
+                    Err(WasiError::Exit(code))
+                } else {
+                    Ok(code)
+                }
+            }
+            Termination::Trap(m) if matches!(self.ended(), Some(Ended::Fault(_))) => Err(WasiError::Fault(m)),
+            Termination::Trap(m) => Err(WasiError::Trap(m)),
+        }
+    }
+
+    fn ended(&self) -> Option<Ended> {
+        self.shared.with(|s| s.ended.clone()).flatten()
+    }
+
+    /// Everything written to stdout so far (the guest may write more).
+    pub fn stdout(&self) -> Captured {
+        take_captured(&self.captures[0])
+    }
+
+    /// Everything written to stderr so far.
+    pub fn stderr(&self) -> Captured {
+        take_captured(&self.captures[1])
+    }
+
+    /// Reads the filesystem as it is now (between calls into a reactor,
+    /// after a command): `None` while the guest is inside a WASI call.
+    pub fn with_filesystem<R>(&self, f: impl FnOnce(FsView<'_>) -> R) -> Option<R> {
+        self.shared.with(|s| f(s.ctx.filesystem()))
     }
 }

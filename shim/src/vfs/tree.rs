@@ -1,7 +1,8 @@
 //! [`Tree`]: a plain description of a directory, to build a preopen from
-//! and to read one back. Building, reading back and dropping a tree walk it
-//! with a stack of their own, never by recursion: a guest can make a
-//! directory chain as deep as its inode limit allows.
+//! and to read one back. Building and reading back walk it with a stack of
+//! their own, never by recursion. (A guest's tree is at most 2,048 levels
+//! deep, as deep as a path can name: dropping, cloning or comparing one,
+//! which recurse, stay within any stack.)
 
 use std::collections::BTreeMap;
 
@@ -9,32 +10,12 @@ use super::{Directory, FileData, Ino, Node, Vfs};
 use crate::abi::Errno;
 
 /// A plain description of a directory tree: what a preopen starts with, and
-/// what it holds after a run. (`Clone`, `PartialEq` and `Debug` recurse:
-/// for a tree a guest made, read it with `Filesystem::walk` instead.)
+/// what it holds after a run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Tree {
     File(FileData),
     Symlink(String),
     Dir(BTreeMap<String, Tree>),
-}
-
-impl Drop for Tree {
-    /// Tears a deep tree down level by level, so that dropping a chain of
-    /// a hundred thousand directories does not overflow the stack.
-    fn drop(&mut self) {
-        let Tree::Dir(entries) = self else { return };
-        if entries.values().all(|t| !matches!(t, Tree::Dir(e) if !e.is_empty())) {
-            return; // at most one level below: the plain drop recurses once
-        }
-        let mut stack = vec![std::mem::take(entries)];
-        while let Some(mut level) = stack.pop() {
-            while let Some((_, mut child)) = level.pop_first() {
-                if let Tree::Dir(e) = &mut child {
-                    stack.push(std::mem::take(e));
-                }
-            }
-        }
-    }
 }
 
 impl Tree {

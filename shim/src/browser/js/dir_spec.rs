@@ -2,8 +2,6 @@
 //! `File`s, `{ symlink }` or nested objects), to and from a [`Tree`].
 
 use std::collections::BTreeMap;
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::Rc;
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
@@ -13,83 +11,101 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::options::{file_data, get};
 use crate::browser::JsBytes;
-use crate::filesystem::{Filesystem, Visit};
+use crate::filesystem::{Entry, FsView, Visit};
 use crate::vfs::{FileData, Ino, Node, Segment, Tree};
+
+/// `File`s met while reading a preopen, to read afterwards (only async code
+/// can): each with the path of its entry below the preopen. Their entries
+/// hold empty files until then.
+pub(super) type PendingFiles = Vec<(Vec<String>, web_sys::File)>;
 
 /// A preopen's value: a DirSpec, or a FileList / array of `File`s laid out
 /// by their `webkitRelativePath`.
-pub(super) async fn preopen_from_js(v: JsValue, path: &str) -> Result<Tree, String> {
-    let files: Option<Vec<web_sys::File>> = if let Some(list) = v.dyn_ref::<web_sys::FileList>() {
+pub(super) fn preopen_from_js(v: &JsValue, path: &str, files: &mut PendingFiles) -> Result<Tree, String> {
+    let list: Option<Vec<web_sys::File>> = if let Some(list) = v.dyn_ref::<web_sys::FileList>() {
         Some((0..list.length()).filter_map(|i| list.get(i)).collect())
-    } else if Array::is_array(&v) {
-        Array::from(&v).iter().map(|f| f.dyn_into::<web_sys::File>().ok()).collect()
+    } else if Array::is_array(v) {
+        Array::from(v).iter().map(|f| f.dyn_into::<web_sys::File>().ok()).collect()
     } else {
         None
     };
-    let Some(files) = files else { return tree_from_js(v, path.to_string()).await };
+    let Some(list) = list else { return tree_from_js(v, path, &mut Vec::new(), files) };
     let mut root = Tree::dir();
-    for file in files {
+    for file in list {
         let rel = Reflect::get(&file, &"webkitRelativePath".into())
             .ok()
             .and_then(|p| p.as_string())
             .filter(|p| !p.is_empty())
             .unwrap_or_else(|| file.name());
-        let bytes = file_bytes(&file).await?;
-        insert_path(&mut root, &rel, Tree::File(bytes));
+        let parts: Vec<String> = rel.split('/').filter(|p| !p.is_empty()).map(String::from).collect();
+        insert_path(&mut root, &parts, Tree::File(FileData::default()));
+        files.push((parts, file));
     }
     Ok(root)
 }
 
-/// Puts `leaf` at a `/`-separated path inside a directory tree.
-fn insert_path(root: &mut Tree, path: &str, leaf: Tree) {
-    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+/// Puts `leaf` at a path inside a directory tree.
+fn insert_path(root: &mut Tree, parts: &[String], leaf: Tree) {
     let Some((last, dirs)) = parts.split_last() else { return };
     let mut dir = root;
     for part in dirs {
         let Tree::Dir(entries) = dir else { return };
-        dir = entries.entry(part.to_string()).or_insert_with(Tree::dir);
+        dir = entries.entry(part.clone()).or_insert_with(Tree::dir);
     }
     if let Tree::Dir(entries) = dir {
-        entries.insert(last.to_string(), leaf);
+        entries.insert(last.clone(), leaf);
     }
 }
 
-/// A `File`'s contents (read into a buffer of our own, used in place).
-async fn file_bytes(file: &web_sys::File) -> Result<FileData, String> {
-    let buf =
-        JsFuture::from(file.array_buffer()).await.map_err(|_| format!("could not read {}", file.name()))?;
-    Ok(FileData::external(Rc::new(JsBytes::new(Uint8Array::new(&buf)))))
+/// Reads the `File`s a preopen's tree waits for into it (each read into a
+/// buffer of our own, then used in place).
+pub(super) async fn read_files(tree: &mut Tree, files: PendingFiles) -> Result<(), String> {
+    for (parts, file) in files {
+        let buf = JsFuture::from(file.array_buffer())
+            .await
+            .map_err(|_| format!("could not read {}", file.name()))?;
+        let data = FileData::external(Rc::new(JsBytes::new(Uint8Array::new(&buf))));
+        insert_path(tree, &parts, Tree::File(data));
+    }
+    Ok(())
 }
 
-/// A `DirSpec` value to a tree: bytes, text or a `File` are files,
-/// `{ symlink }` a link, other objects (or `null`) directories.
-fn tree_from_js(v: JsValue, path: String) -> Pin<Box<dyn Future<Output = Result<Tree, String>>>> {
-    Box::pin(async move {
-        if v.is_null() || v.is_undefined() {
-            return Ok(Tree::dir());
-        }
-        if let Some(file) = v.dyn_ref::<web_sys::File>() {
-            return Ok(Tree::File(file_bytes(file).await?));
-        }
-        if v.as_string().is_some()
-            || v.is_instance_of::<Uint8Array>()
-            || v.is_instance_of::<js_sys::ArrayBuffer>()
-        {
-            return Ok(Tree::File(file_data(&v, &path)?));
-        }
-        let obj = v.dyn_ref::<Object>().ok_or_else(|| format!("{path}: not a file or directory"))?;
-        if let Some(target) = get(&v, "symlink").and_then(|t| t.as_string()) {
-            return Ok(Tree::Symlink(target));
-        }
-        let mut entries = BTreeMap::new();
-        for entry in Object::entries(obj).iter() {
-            let entry: Array = entry.unchecked_into();
-            let name = entry.get(0).as_string().unwrap_or_default();
-            let child = tree_from_js(entry.get(1), format!("{path}/{name}")).await?;
-            entries.insert(name, child);
-        }
-        Ok(Tree::Dir(entries))
-    })
+/// A `DirSpec` value to a tree: bytes or text are files, a `File` one to
+/// read later, `{ symlink }` a link, other objects (or `null`) directories.
+/// `at` is the entry's path below the preopen.
+fn tree_from_js(
+    v: &JsValue,
+    path: &str,
+    at: &mut Vec<String>,
+    files: &mut PendingFiles,
+) -> Result<Tree, String> {
+    if v.is_null() || v.is_undefined() {
+        return Ok(Tree::dir());
+    }
+    if let Some(file) = v.dyn_ref::<web_sys::File>() {
+        files.push((at.clone(), file.clone()));
+        return Ok(Tree::File(FileData::default()));
+    }
+    if v.as_string().is_some()
+        || v.is_instance_of::<Uint8Array>()
+        || v.is_instance_of::<js_sys::ArrayBuffer>()
+    {
+        return Ok(Tree::File(file_data(v, path)?));
+    }
+    let obj = v.dyn_ref::<Object>().ok_or_else(|| format!("{path}: not a file or directory"))?;
+    if let Some(target) = get(v, "symlink").and_then(|t| t.as_string()) {
+        return Ok(Tree::Symlink(target));
+    }
+    let mut entries = BTreeMap::new();
+    for entry in Object::entries(obj).iter() {
+        let entry: Array = entry.unchecked_into();
+        let name = entry.get(0).as_string().unwrap_or_default();
+        at.push(name.clone());
+        let child = tree_from_js(&entry.get(1), &format!("{path}/{name}"), at, files)?;
+        at.pop();
+        entries.insert(name, child);
+    }
+    Ok(Tree::Dir(entries))
 }
 
 /// A new object without a prototype: a guest's file named `__proto__` (or
@@ -137,7 +153,7 @@ fn symlink_to_js(target: &str) -> JsValue {
 
 /// The directory `dir` as a `DirSpec`, built with a stack of its own (a
 /// guest's tree may be as deep as its inode limit allows).
-pub(super) fn dir_to_js(fs: &Filesystem, dir: Ino) -> Object {
+pub(crate) fn dir_to_js(fs: FsView<'_>, dir: Ino) -> Object {
     let top = dir_object();
     let mut stack = vec![top.clone()];
     fs.walk(dir, |visit, _| {
@@ -163,7 +179,7 @@ pub(super) fn dir_to_js(fs: &Filesystem, dir: Ino) -> Object {
 }
 
 /// What the inode `ino` holds, as JS: bytes, a `DirSpec` or `{ symlink }`.
-pub(super) fn node_to_js(fs: &Filesystem, ino: Ino) -> JsValue {
+pub(crate) fn node_to_js(fs: FsView<'_>, ino: Ino) -> JsValue {
     match fs.inode(ino).map(|i| &i.node) {
         Some(Node::File(data)) => file_to_js(data),
         Some(Node::Symlink(target)) => symlink_to_js(target),
@@ -173,10 +189,31 @@ pub(super) fn node_to_js(fs: &Filesystem, ino: Ino) -> JsValue {
 }
 
 /// Every preopen as `{ "/data": DirSpec }` (a map without a prototype).
-pub(super) fn preopens_to_js(fs: &Filesystem) -> Object {
+pub(crate) fn preopens_to_js(fs: FsView<'_>) -> Object {
     let out = dir_object();
     for (path, ino) in fs.roots() {
         let _ = Reflect::set(&out, &path.into(), &dir_to_js(fs, *ino));
     }
     out
+}
+
+/// A listing as JS: `[{ path, type: "file" | "directory" | "symlink", size,
+/// mtime }]`, `mtime` in milliseconds since the epoch.
+pub(crate) fn entries_to_js(entries: &[Entry]) -> Array {
+    entries
+        .iter()
+        .map(|e| {
+            let o = Object::new();
+            let kind = match e.filetype {
+                crate::abi::Filetype::Directory => "directory",
+                crate::abi::Filetype::SymbolicLink => "symlink",
+                _ => "file",
+            };
+            let _ = Reflect::set(&o, &"path".into(), &e.path.as_str().into());
+            let _ = Reflect::set(&o, &"type".into(), &kind.into());
+            let _ = Reflect::set(&o, &"size".into(), &(e.size as f64).into());
+            let _ = Reflect::set(&o, &"mtime".into(), &(e.mtim as f64 / 1e6).into());
+            JsValue::from(o)
+        })
+        .collect()
 }

@@ -7,10 +7,13 @@ use wasm_bindgen_futures::JsFuture;
 
 mod dir_spec;
 mod options;
+mod wasi_class;
+
+pub use wasi_class::WasiObject;
 
 use super::{RunError, RunOutput, Termination};
-use dir_spec::{node_to_js, preopens_to_js};
-use options::parse_options;
+use dir_spec::{entries_to_js, node_to_js, preopens_to_js};
+use options::{parse_options, read_pending};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
@@ -134,7 +137,7 @@ impl RunResult {
     /// `Uint8Array`, symlinks as `{ symlink: target }`.
     #[wasm_bindgen(unchecked_return_type = "Record<string, DirSpec>")]
     pub fn preopens(&self) -> Object {
-        preopens_to_js(&self.inner.fs)
+        preopens_to_js(self.inner.fs.view())
     }
 
     /// Every file, directory and link below the preopens after the run:
@@ -142,38 +145,23 @@ impl RunResult {
     /// `mtime` in milliseconds since the epoch.
     #[wasm_bindgen(js_name = listFiles, unchecked_return_type = "Array<{ path: string, type: string, size: number, mtime: number }>")]
     pub fn list_files(&self) -> Array {
-        self.inner
-            .fs
-            .entries()
-            .into_iter()
-            .map(|e| {
-                let o = Object::new();
-                let kind = match e.filetype {
-                    crate::abi::Filetype::Directory => "directory",
-                    crate::abi::Filetype::SymbolicLink => "symlink",
-                    _ => "file",
-                };
-                let _ = Reflect::set(&o, &"path".into(), &e.path.into());
-                let _ = Reflect::set(&o, &"type".into(), &kind.into());
-                let _ = Reflect::set(&o, &"size".into(), &(e.size as f64).into());
-                let _ = Reflect::set(&o, &"mtime".into(), &(e.mtim as f64 / 1e6).into());
-                JsValue::from(o)
-            })
-            .collect()
+        entries_to_js(&self.inner.fs.entries())
     }
 
     /// What an absolute guest path holds after the run: a file's bytes, a
     /// directory as a DirSpec, `{ symlink }`; `undefined` if nothing.
     #[wasm_bindgen(js_name = readPath, unchecked_return_type = "Uint8Array | DirSpec | undefined")]
     pub fn read_path(&self, path: &str) -> JsValue {
-        self.inner.fs.lookup(path).map_or(JsValue::UNDEFINED, |ino| node_to_js(&self.inner.fs, ino))
+        let fs = self.inner.fs.view();
+        fs.lookup(path).map_or(JsValue::UNDEFINED, |ino| node_to_js(fs, ino))
     }
 }
 
 /// Runs a wasm32-wasip1 program in this page or worker.
 #[wasm_bindgen(js_name = runWasi, skip_typescript)]
 pub async fn run_wasi(module: JsValue, options: JsValue) -> Result<RunResult, JsValue> {
-    let (config, opts) = parse_options(&options).await.map_err(|m| error("ConfigError", &m))?;
+    let (mut config, opts, pending) = parse_options(&options).map_err(|m| error("ConfigError", &m))?;
+    read_pending(&mut config, pending).await.map_err(|m| error("ConfigError", &m))?;
     let result = match module_source(module).await? {
         Source::Compiled(m) => super::run::run_compiled(&m, config, opts).await,
         Source::Bytes(b) => super::run::run_js_bytes(&b, config, opts).await,
@@ -244,7 +232,7 @@ async fn module_source(mut module: JsValue) -> Result<Source, JsValue> {
     Ok(Source::Bytes(bytes))
 }
 
-fn js_error(e: RunError) -> JsValue {
+pub(super) fn js_error(e: RunError) -> JsValue {
     let name = match e {
         RunError::Module(_) => "ModuleError",
         RunError::Config(_) => "ConfigError",

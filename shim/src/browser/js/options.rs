@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use super::dir_spec::preopen_from_js;
+use super::dir_spec::{preopen_from_js, read_files, PendingFiles};
 use crate::browser::{JsBytes, JsListener, RunOptions, StdinFeed};
 use crate::config::{Limits, PreopenDir, WasiConfig};
 use crate::stdio::OutputSink;
@@ -48,8 +48,11 @@ fn bytes_or_text(v: &JsValue, what: &str) -> Result<Vec<u8>, String> {
     }
 }
 
-pub(super) async fn parse_options(o: &JsValue) -> Result<(WasiConfig, RunOptions), String> {
+/// Reads `runWasi`'s (or `new WASI`'s) options. What it cannot read at once
+/// (`File`s in preopens) is left for [`read_pending`], per preopen.
+pub(super) fn parse_options(o: &JsValue) -> Result<(WasiConfig, RunOptions, Vec<PendingFiles>), String> {
     let mut config = WasiConfig::new();
+    let mut pending = Vec::new();
     if let Some(args) = get(o, "args") {
         let args: Array = args.dyn_into().map_err(|_| "args must be an array of strings")?;
         for a in args.iter() {
@@ -83,26 +86,47 @@ pub(super) async fn parse_options(o: &JsValue) -> Result<(WasiConfig, RunOptions
         for entry in Object::entries(pre.dyn_ref::<Object>().ok_or("preopens must be an object")?).iter() {
             let entry: Array = entry.unchecked_into();
             let path = entry.get(0).as_string().unwrap_or_default();
-            let tree = preopen_from_js(entry.get(1), &path).await?;
+            let mut files = PendingFiles::new();
+            let tree = preopen_from_js(&entry.get(1), &path, &mut files)?;
+            pending.push(files);
             if !matches!(tree, Tree::Dir(_)) {
                 return Err(format!("preopen {path} must be a directory object"));
             }
             config.preopens.push(PreopenDir { readonly: readonly.contains(&path), guest_path: path, tree });
         }
     }
-    let sink = |k: &str| -> Result<Option<Box<dyn OutputSink>>, String> {
-        match get(o, k) {
-            Some(f) => {
-                Ok(Some(Box::new(JsListener(f.dyn_into().map_err(|_| format!("{k} must be a function"))?))))
+    // A listener: `onStdout` (runWasi) or `stdout` (node:wasi's name; a
+    // number there is a host descriptor, which a page has not: captured).
+    let sink = |keys: &[&str]| -> Result<Option<Box<dyn OutputSink>>, String> {
+        for k in keys {
+            match get(o, k) {
+                Some(n) if n.as_f64().is_some() => {}
+                Some(f) => {
+                    let f = f.dyn_into().map_err(|_| format!("{k} must be a function"))?;
+                    return Ok(Some(Box::new(JsListener(f))));
+                }
+                None => {}
             }
-            None => Ok(None),
         }
+        Ok(None)
     };
     if let Some(limits) = get(o, "limits") {
         config.limits = parse_limits(&limits)?;
     }
-    let opts = RunOptions { on_stdout: sink("onStdout")?, on_stderr: sink("onStderr")?, stdin: feed };
-    Ok((config, opts))
+    let opts = RunOptions {
+        on_stdout: sink(&["onStdout", "stdout"])?,
+        on_stderr: sink(&["onStderr", "stderr"])?,
+        stdin: feed,
+    };
+    Ok((config, opts, pending))
+}
+
+/// Reads the `File`s [`parse_options`] left, into their preopens.
+pub(super) async fn read_pending(config: &mut WasiConfig, pending: Vec<PendingFiles>) -> Result<(), String> {
+    for (preopen, files) in config.preopens.iter_mut().zip(pending) {
+        read_files(&mut preopen.tree, files).await?;
+    }
+    Ok(())
 }
 
 /// `limits: { fileBytes, inodes, stdoutBytes, stderrBytes, descriptors }`:
