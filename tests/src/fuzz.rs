@@ -217,7 +217,7 @@ pub fn drive(data: &[u8]) {
 fn structured(e: &mut Env, op: u8, input: &mut Input, fds: &mut Vec<u32>, size: u32) -> &'static str {
     use syscalls::{fd, path};
     let scratch = size - SCRATCH;
-    let mut word = |input: &mut Input, e: &mut Env, slot: u32| -> (u32, u32) {
+    let word = |input: &mut Input, e: &mut Env, slot: u32| -> (u32, u32) {
         let w = WORDS[usize::from(input.byte()) % WORDS.len()];
         let at = scratch + slot * 256;
         let _ = browser_wasi::GuestMemory::write(&mut *e.mem, at, w.as_bytes());
