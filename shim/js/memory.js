@@ -143,6 +143,7 @@ function seal(cap) {
 
 // The common case, one buffer, passed as numbers.
 export function capture_one(c, cap, ptr, len, listener) {
+  if (cap.error !== null) return 1;
   const u8 = fresh(c).u8;
   if (!keeps(cap, len)) return listener ? tell(cap, listener, u8.slice(ptr, ptr + len)) : 0;
   cap.length += len;
@@ -176,6 +177,7 @@ function gatherIovecs(u8, v, n, total) {
 }
 
 export function capture_iovecs(c, cap, iovs, n, total, listener) {
+  if (cap.error !== null) return 1;
   const u8 = fresh(c).u8;
   const v = new Uint32Array(shimBytes().buffer, iovs, n * 2);
   if (!keeps(cap, total)) return listener ? tell(cap, listener, gatherIovecs(u8, v, n, total)) : 0;

@@ -32,6 +32,8 @@ pub struct Entry {
     pub size: u64,
     /// Last modification, nanoseconds since the epoch.
     pub mtim: u64,
+    /// A symbolic link's target.
+    pub target: Option<String>,
 }
 
 /// The filesystem a run leaves behind; its trees are built only when
@@ -119,11 +121,16 @@ impl<'a> FsView<'a> {
                 at.push('/');
                 at.push_str(name);
                 if let Some(inode) = inode {
+                    let target = match &inode.node {
+                        Node::Symlink(t) => Some(t.clone()),
+                        _ => None,
+                    };
                     out.push(Entry {
                         path: at.clone(),
                         filetype: inode.filetype(),
                         size: inode.size(),
                         mtim: inode.mtim,
+                        target,
                     });
                 }
                 if matches!(visit, Visit::Dir(_)) {

@@ -73,7 +73,7 @@ pub trait GuestMemory {
             return self.write(ptr, &v[offset..offset + len]);
         }
         let mut tmp = vec![0; len];
-        src.read(offset, &mut tmp);
+        src.read(offset, &mut tmp)?;
         self.write(ptr, &tmp)
     }
 

@@ -8,7 +8,7 @@ use std::cell::Cell;
 use js_sys::{Uint8Array, WebAssembly};
 use wasm_bindgen::prelude::*;
 
-use super::page_bytes::JsBytes;
+use super::page_bytes::{JsBytes, JsLazyBytes};
 use crate::abi::Errno;
 use crate::memory::GuestMemory;
 use crate::vfs::ExternalBytes;
@@ -140,9 +140,11 @@ impl GuestMemory for JsMemory {
         len: usize,
     ) -> Result<(), Errno> {
         self.check(ptr, len as u64)?;
-        match (src.as_any().downcast_ref::<JsBytes>(), &self.view) {
-            (Some(js), Some(view)) => {
-                if len > 0 && !guest_write_js(view, ptr, js.array(), offset as u32, len as u32) {
+        let lazy = src.as_any().downcast_ref::<JsLazyBytes>().map(JsLazyBytes::array).transpose()?;
+        let array = lazy.as_ref().or_else(|| src.as_any().downcast_ref::<JsBytes>().map(JsBytes::array));
+        match (array, &self.view) {
+            (Some(array), Some(view)) => {
+                if len > 0 && !guest_write_js(view, ptr, array, offset as u32, len as u32) {
                     return Err(Errno::Io);
                 }
                 Ok(())
@@ -151,7 +153,7 @@ impl GuestMemory for JsMemory {
                 Some(v) => self.write(ptr, &v[offset..offset + len]),
                 None => {
                     let mut tmp = vec![0; len];
-                    src.read(offset, &mut tmp);
+                    src.read(offset, &mut tmp)?;
                     self.write(ptr, &tmp)
                 }
             },

@@ -20,7 +20,7 @@ pub use api::{RunError, RunOptions, RunOutput, StdinFeed, Termination};
 pub use capture::{Captured, JsCapture, JsListener};
 pub use guest_memory::JsMemory;
 pub use host::BrowserHost;
-pub use page_bytes::JsBytes;
+pub use page_bytes::{JsBytes, JsLazyBytes};
 pub use run::{compile, run, run_compiled, run_sync, run_with};
 pub use wasi::{Wasi, WasiError, WasiVersion};
 

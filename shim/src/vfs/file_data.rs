@@ -6,7 +6,6 @@
 //! in place) while that reaches, and as zeros beyond. So a far seek and a
 //! small write cost what they write, a large input file costs no copy until
 //! the guest changes it, and then only the chunks it changes are copied.
-//! Chunks are shared between clones (a read-back snapshot) until written.
 
 use std::any::Any;
 use std::collections::BTreeMap;
@@ -32,8 +31,9 @@ pub trait ExternalBytes: fmt::Debug {
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
-    /// Copies the bytes at `offset..offset + dst.len()` into `dst`.
-    fn read(&self, offset: usize, dst: &mut [u8]);
+    /// Copies the bytes at `offset..offset + dst.len()` into `dst`;
+    /// `EIO` if they cannot be had (a lazily fetched file that failed).
+    fn read(&self, offset: usize, dst: &mut [u8]) -> Result<(), Errno>;
     /// For an edge that can copy these bytes straight into guest memory.
     fn as_any(&self) -> &dyn Any;
 }
@@ -42,12 +42,13 @@ impl ExternalBytes for Vec<u8> {
     fn len(&self) -> usize {
         Vec::len(self)
     }
-    fn read(&self, offset: usize, dst: &mut [u8]) {
+    fn read(&self, offset: usize, dst: &mut [u8]) -> Result<(), Errno> {
         // Past the end reads as nothing (callers stay within `len`).
         let end = offset.saturating_add(dst.len()).min(Vec::len(self));
         if offset < end {
             dst[..end - offset].copy_from_slice(&self[offset..end]);
         }
+        Ok(())
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -60,7 +61,7 @@ pub struct FileData {
     len: u64,
     /// Chunk index → the chunk's bytes from its start. A chunk shorter
     /// than [`CHUNK`] reads as zeros after its end.
-    chunks: BTreeMap<u64, Rc<Vec<u8>>>,
+    chunks: BTreeMap<u64, Vec<u8>>,
     base: Option<Rc<dyn ExternalBytes>>,
     /// How much of the base is still the file's (a truncation cuts it).
     base_len: u64,
@@ -168,18 +169,19 @@ impl FileData {
     }
 
     /// Copies `offset..offset + dst.len()` into `dst` (zeros past the end).
-    pub fn read(&self, offset: u64, dst: &mut [u8]) {
+    pub fn read(&self, offset: u64, dst: &mut [u8]) -> Result<(), Errno> {
         let mut at = 0;
         for seg in self.segments(offset, dst.len() as u64) {
             let n = seg.len();
             match seg {
                 Segment::Bytes(b) => dst[at..at + n].copy_from_slice(b),
-                Segment::Base(base, from, _) => base.read(from, &mut dst[at..at + n]),
+                Segment::Base(base, from, _) => base.read(from, &mut dst[at..at + n])?,
                 Segment::Zeros(_) => dst[at..at + n].fill(0),
             }
             at += n;
         }
         dst[at..].fill(0);
+        Ok(())
     }
 
     /// All the bytes in one vector; `ENOMEM` when they do not fit in memory
@@ -189,7 +191,7 @@ impl FileData {
         let mut v = Vec::new();
         v.try_reserve_exact(len).map_err(|_| Errno::Nomem)?;
         v.resize(len, 0);
-        self.read(0, &mut v);
+        self.read(0, &mut v)?;
         Ok(v)
     }
 
@@ -227,13 +229,12 @@ impl FileData {
             bytes.try_reserve_exact(len.max(from_base)).map_err(|_| Errno::Nospc)?;
             bytes.resize(from_base, 0);
             if let (Some(base), true) = (&self.base, from_base > 0) {
-                base.read(start as usize, &mut bytes);
+                base.read(start as usize, &mut bytes).map_err(|_| Errno::Io)?;
             }
             self.owned += bytes.len() as u64;
-            self.chunks.insert(index, Rc::new(bytes));
+            self.chunks.insert(index, bytes);
         }
-        let chunk = self.chunks.get_mut(&index).ok_or(Errno::Nospc)?;
-        let bytes = Rc::make_mut(chunk);
+        let bytes = self.chunks.get_mut(&index).ok_or(Errno::Nospc)?;
         if bytes.len() < len {
             bytes.try_reserve(len - bytes.len()).map_err(|_| Errno::Nospc)?;
             self.owned += (len - bytes.len()) as u64;
@@ -302,9 +303,8 @@ impl FileData {
                     let keep = (len % CHUNK) as usize;
                     if c.len() > keep {
                         freed += (c.len() - keep) as u64;
-                        let bytes = Rc::make_mut(c);
-                        bytes.truncate(keep);
-                        bytes.shrink_to_fit();
+                        c.truncate(keep);
+                        c.shrink_to_fit();
                     }
                 }
             }
@@ -342,9 +342,8 @@ impl PartialEq for FileData {
                 continue;
             }
             let n = (self.len - at).min(CHUNK - at % CHUNK) as usize;
-            self.read(at, &mut a[..n]);
-            other.read(at, &mut b[..n]);
-            if a[..n] != b[..n] {
+            let read = self.read(at, &mut a[..n]).and(other.read(at, &mut b[..n]));
+            if read.is_err() || a[..n] != b[..n] {
                 return false;
             }
             at += n as u64;

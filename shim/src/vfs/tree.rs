@@ -67,7 +67,7 @@ impl Tree {
 
 impl Vfs {
     /// A snapshot of the tree below `root`, for inspection after a run
-    /// (file contents are shared, not copied, until either side changes).
+    /// (file contents are copied).
     pub fn tree(&self, root: Ino) -> Result<Tree, Errno> {
         let top = match &self.get(root)?.node {
             Node::File(data) => return Ok(Tree::File(data.clone())),

@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::options::{file_data, get};
-use crate::browser::JsBytes;
+use crate::browser::{JsBytes, JsLazyBytes};
 use crate::filesystem::{Entry, FsView, Visit};
 use crate::vfs::{FileData, Ino, Node, Segment, Tree};
 
@@ -92,9 +92,22 @@ fn tree_from_js(
     {
         return Ok(Tree::File(file_data(v, path)?));
     }
-    let obj = v.dyn_ref::<Object>().ok_or_else(|| format!("{path}: not a file or directory"))?;
+    // Any object (one without a prototype too) is a directory.
+    if !v.is_object() {
+        return Err(format!("{path}: not a file or directory"));
+    }
+    let obj: &Object = v.unchecked_ref();
     if let Some(target) = get(v, "symlink").and_then(|t| t.as_string()) {
         return Ok(Tree::Symlink(target));
+    }
+    // `{ size, read }`: a file whose bytes `read` gives when first needed.
+    if let (Some(size), Some(read)) = (get(v, "size").and_then(|s| s.as_f64()), get(v, "read")) {
+        let read =
+            read.dyn_into::<js_sys::Function>().map_err(|_| format!("{path}: read must be a function"))?;
+        if !(size >= 0.0 && size.fract() == 0.0 && size <= u32::MAX as f64) {
+            return Err(format!("{path}: size must be a whole number of bytes"));
+        }
+        return Ok(Tree::File(FileData::external(Rc::new(JsLazyBytes::new(size as usize, read)))));
     }
     let mut entries = BTreeMap::new();
     for entry in Object::entries(obj).iter() {
@@ -134,7 +147,9 @@ pub(super) fn file_to_js(data: &FileData) -> JsValue {
                 Some(js) => array.set(&js.array().subarray(from as u32, (from + k) as u32), at),
                 None => {
                     let mut tmp = vec![0; k];
-                    base.read(from, &mut tmp);
+                    if base.read(from, &mut tmp).is_err() {
+                        return JsValue::UNDEFINED;
+                    }
                     array.subarray(at, at + n).copy_from(&tmp);
                 }
             },
@@ -198,7 +213,8 @@ pub(crate) fn preopens_to_js(fs: FsView<'_>) -> Object {
 }
 
 /// A listing as JS: `[{ path, type: "file" | "directory" | "symlink", size,
-/// mtime }]`, `mtime` in milliseconds since the epoch.
+/// mtime, target? }]`, `mtime` in milliseconds since the epoch, `target` a
+/// link's.
 pub(crate) fn entries_to_js(entries: &[Entry]) -> Array {
     entries
         .iter()
@@ -213,6 +229,9 @@ pub(crate) fn entries_to_js(entries: &[Entry]) -> Array {
             let _ = Reflect::set(&o, &"type".into(), &kind.into());
             let _ = Reflect::set(&o, &"size".into(), &(e.size as f64).into());
             let _ = Reflect::set(&o, &"mtime".into(), &(e.mtim as f64 / 1e6).into());
+            if let Some(t) = &e.target {
+                let _ = Reflect::set(&o, &"target".into(), &t.as_str().into());
+            }
             JsValue::from(o)
         })
         .collect()

@@ -20,9 +20,14 @@ const TS_TYPES: &str = r#"
 /**
  * A directory's contents: a name maps to file bytes, text (stored as UTF-8),
  * a `File` (from an <input type="file"> or a drop), `{ symlink: "target" }`,
- * or a nested directory (`null` is an empty one).
+ * `{ size, read }` (a file whose bytes `read(0, size)` returns, called once,
+ * synchronously, when the program first reads it), or a nested directory
+ * (`null` is an empty one).
  */
-export type DirSpec = { [name: string]: Uint8Array | ArrayBuffer | string | File | { symlink: string } | DirSpec | null };
+export type DirSpec = {
+  [name: string]: Uint8Array | ArrayBuffer | string | File | { symlink: string }
+    | { size: number, read: (offset: number, length: number) => Uint8Array } | DirSpec | null
+};
 
 /** How to run a WASI program. */
 export interface RunOptions {
@@ -143,7 +148,7 @@ impl RunResult {
     /// Every file, directory and link below the preopens after the run:
     /// `[{ path, type: "file" | "directory" | "symlink", size, mtime }]`,
     /// `mtime` in milliseconds since the epoch.
-    #[wasm_bindgen(js_name = listFiles, unchecked_return_type = "Array<{ path: string, type: string, size: number, mtime: number }>")]
+    #[wasm_bindgen(js_name = listFiles, unchecked_return_type = "Array<{ path: string, type: string, size: number, mtime: number, target?: string }>")]
     pub fn list_files(&self) -> Array {
         entries_to_js(&self.inner.fs.entries())
     }

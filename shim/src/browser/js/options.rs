@@ -48,6 +48,11 @@ fn bytes_or_text(v: &JsValue, what: &str) -> Result<Vec<u8>, String> {
     }
 }
 
+/// An object (also one without a prototype, as a map of names should be).
+fn object(v: &JsValue) -> Option<&Object> {
+    v.is_object().then(|| v.unchecked_ref())
+}
+
 /// Reads `runWasi`'s (or `new WASI`'s) options. What it cannot read at once
 /// (`File`s in preopens) is left for [`read_pending`], per preopen.
 pub(super) fn parse_options(o: &JsValue) -> Result<(WasiConfig, RunOptions, Vec<PendingFiles>), String> {
@@ -60,7 +65,7 @@ pub(super) fn parse_options(o: &JsValue) -> Result<(WasiConfig, RunOptions, Vec<
         }
     }
     if let Some(env) = get(o, "env") {
-        for entry in Object::entries(env.dyn_ref::<Object>().ok_or("env must be an object")?).iter() {
+        for entry in Object::entries(object(&env).ok_or("env must be an object")?).iter() {
             let entry: Array = entry.unchecked_into();
             let value = entry.get(1).as_string().ok_or("env values must be strings")?;
             config.env.push((entry.get(0).as_string().unwrap_or_default(), value));
@@ -83,7 +88,7 @@ pub(super) fn parse_options(o: &JsValue) -> Result<(WasiConfig, RunOptions, Vec<
         None => Vec::new(),
     };
     if let Some(pre) = get(o, "preopens") {
-        for entry in Object::entries(pre.dyn_ref::<Object>().ok_or("preopens must be an object")?).iter() {
+        for entry in Object::entries(object(&pre).ok_or("preopens must be an object")?).iter() {
             let entry: Array = entry.unchecked_into();
             let path = entry.get(0).as_string().unwrap_or_default();
             let mut files = PendingFiles::new();

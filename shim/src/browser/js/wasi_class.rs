@@ -171,7 +171,7 @@ impl WasiObject {
 
     /// Every file, directory and link below the preopens now, as
     /// `runWasi`'s result lists them.
-    #[wasm_bindgen(js_name = listFiles, unchecked_return_type = "Array<{ path: string, type: string, size: number, mtime: number }>")]
+    #[wasm_bindgen(js_name = listFiles, unchecked_return_type = "Array<{ path: string, type: string, size: number, mtime: number, target?: string }>")]
     pub fn list_files(&self) -> Array {
         self.wasi.with_filesystem(|fs| entries_to_js(&fs.entries())).unwrap_or_default()
     }
