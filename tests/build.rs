@@ -20,6 +20,8 @@ struct Kind {
     names: Vec<String>,
     binary: String,
     build: String,
+    /// wasi-threads programs: their cases run in the browsers only.
+    threads: bool,
 }
 
 fn main() {
@@ -32,7 +34,16 @@ fn main() {
     let root = manifest.parent().unwrap().to_path_buf();
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     let cases_dir = manifest.join("cases");
-    for watched in ["cases", "guests.json", "wat", "guests/src/bin", "guests/c", "tests"] {
+    for watched in [
+        "cases",
+        "guests.json",
+        "wat",
+        "guests/src/bin",
+        "guests/c",
+        "threads-guests/src/bin",
+        "threads-guests/c",
+        "tests",
+    ] {
         println!("cargo:rerun-if-changed={}", manifest.join(watched).display());
     }
     println!("cargo:rerun-if-changed={}", root.join("target/expected").display());
@@ -82,7 +93,8 @@ fn main() {
             Some(reason) => writeln!(code, "case_not_ready!({name}, {reason:?});").unwrap(),
             None => writeln!(
                 code,
-                "case!({name}, {:?}, {:?}, {:?});",
+                "{}!({name}, {:?}, {:?}, {:?});",
+                if kind.threads { "threads_case" } else { "case" },
                 path(&wasm),
                 path(&case_path),
                 path(&expected)
@@ -154,6 +166,7 @@ fn read_kinds(path: &Path) -> Vec<Kind> {
                 .unwrap_or_default(),
             binary: s(k, "binary").unwrap(),
             build: s(k, "build").unwrap(),
+            threads: k["threads"].as_bool().unwrap_or(false),
         })
         .collect()
 }

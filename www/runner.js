@@ -7,7 +7,7 @@
 // Worker -> page: { type: "ready" }
 //                 { type: "stdin-wanted" }   (the program waits for input)
 //                 { type: "output", stream: "stdout" | "stderr", chunk }
-//                 { type: "done", exitCode, trap, ms, files, contents }
+//                 { type: "done", exitCode, trap, ms, threads, files, contents }
 //                 { type: "error", name, message }
 import init, { runWasi } from "./pkg/index.js";
 
@@ -95,7 +95,8 @@ onmessage = async ({ data }) => {
     for (const f of files) {
       if (f.type === "file") contents[f.path] = result.readPath(f.path);
     }
-    postMessage({ type: "done", exitCode: result.exitCode, trap: result.trap, ms, files, contents });
+    const threads = result.threads;
+    postMessage({ type: "done", exitCode: result.exitCode, trap: result.trap, ms, threads, files, contents });
     result.free();
   } catch (e) {
     flush();

@@ -22,6 +22,7 @@ pub const EXAMPLES: &[Example] = &[
     Example { name: "fail", title: "Failing tool", blurb: "Errors and exit codes." },
     Example { name: "capabilities", title: "Capabilities", blurb: "Only what it was given." },
     Example { name: "spin", title: "Infinite loop", blurb: "Try Stop." },
+    Example { name: "parallel", title: "Threads", blurb: "Hash files on a pool of workers." },
 ];
 
 fn data(files: &[(&str, &str)]) -> Preopen {
@@ -53,6 +54,13 @@ pub fn default_config(name: &str) -> RunConfig {
         "progress" => c.args = "8".into(),
         "fail" => c.env = vec![EnvVar::new("LIMIT", "lots")],
         "capabilities" => c.preopens = vec![data(&[("notes.txt", "you can read me\n")])],
+        "parallel" => {
+            c.args = "/data 4".into();
+            let files: Vec<(String, String)> =
+                (1..=8).map(|i| (format!("part{i}.txt"), POEM.repeat(200 * i))).collect();
+            c.preopens =
+                vec![Preopen::new("/data", files.iter().map(|(p, t)| FileEntry::text(p, t)).collect())];
+        }
         _ => {}
     }
     c
@@ -125,6 +133,14 @@ pub const STEPS: &[Step] = &[
         text: "progress sleeps between steps (poll_oneoff). The page stays responsive and the output \
                arrives as it is written. An endless program can always be stopped: try the infinite loop.",
         example: "progress",
+        adjust: |_| {},
+    },
+    Step {
+        title: "8. Threads",
+        text: "A program built for wasm32-wasip1-threads runs each thread in a worker of its own, all on \
+               one filesystem. This one hashes the files in /data on a pool of workers and says which \
+               worker hashed each; change the thread count (the second argument) and run again.",
+        example: "parallel",
         adjust: |_| {},
     },
 ];

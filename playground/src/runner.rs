@@ -36,6 +36,8 @@ pub enum RunEvent {
         exit_code: Option<u32>,
         trap: Option<String>,
         ms: f64,
+        /// Threads a wasi-threads program started (0 for others).
+        threads: u32,
         files: Vec<FileInfo>,
         contents: BTreeMap<String, Vec<u8>>,
     },
@@ -115,6 +117,7 @@ fn event(data: &JsValue) -> Option<RunEvent> {
                 exit_code: get(data, "exitCode").as_f64().map(|c| c as u32),
                 trap: get(data, "trap").as_string(),
                 ms: get(data, "ms").as_f64().unwrap_or(0.0),
+                threads: get(data, "threads").as_f64().unwrap_or(0.0) as u32,
                 files,
                 contents,
             })

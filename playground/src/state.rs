@@ -42,7 +42,13 @@ impl Loaded {
 pub enum Status {
     Idle,
     Running,
-    Finished { exit_code: Option<u32>, trap: Option<String>, ms: f64 },
+    /// `threads`: how many threads a wasi-threads program started.
+    Finished {
+        exit_code: Option<u32>,
+        trap: Option<String>,
+        ms: f64,
+        threads: u32,
+    },
     Stopped,
     Failed(String),
 }
@@ -159,7 +165,7 @@ impl AppState {
         let state = self;
         let started = runner::start(&loaded.bytes, argv, &config, move |event| match event {
             RunEvent::Output(stream, chunk) => state.push_output(stream, &chunk),
-            RunEvent::Done { exit_code, trap, ms, files, contents } => {
+            RunEvent::Done { exit_code, trap, ms, threads, files, contents } => {
                 let rows = files
                     .into_iter()
                     .map(|f| FileRow {
@@ -172,7 +178,7 @@ impl AppState {
                     .collect();
                 state.contents.set_value(contents);
                 state.files.set(rows);
-                state.status.set(Status::Finished { exit_code, trap, ms });
+                state.status.set(Status::Finished { exit_code, trap, ms, threads });
                 state.end_worker();
             }
             RunEvent::Failed { name, message } => {

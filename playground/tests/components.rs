@@ -263,6 +263,7 @@ async fn module_panel_lists_imports_and_what_is_unsupported() {
         has_start: true,
         has_initialize: false,
         exports_memory: true,
+        ..ModuleInfo::default()
     };
     state.loaded.set(Some(Loaded { name: "x.wasm".into(), bytes: vec![], info: Ok(info) }));
     settle().await;
@@ -280,7 +281,7 @@ async fn run_bar_reports_exit_codes_traps_and_stop() {
     settle().await;
     assert_eq!(status.text_content().unwrap(), "running…");
     assert!(!stop.disabled());
-    state.status.set(Status::Finished { exit_code: Some(3), trap: None, ms: 12.4 });
+    state.status.set(Status::Finished { exit_code: Some(3), trap: None, ms: 12.4, threads: 0 });
     settle().await;
     assert_eq!(status.text_content().unwrap(), "exit code 3 · 12 ms");
     assert!(stop.disabled());
@@ -288,7 +289,11 @@ async fn run_bar_reports_exit_codes_traps_and_stop() {
         exit_code: None,
         trap: Some("RuntimeError: unreachable".into()),
         ms: 1.0,
+        threads: 0,
     });
     settle().await;
     assert!(status.text_content().unwrap().starts_with("trapped: RuntimeError: unreachable"));
+    state.status.set(Status::Finished { exit_code: Some(0), trap: None, ms: 40.0, threads: 4 });
+    settle().await;
+    assert_eq!(status.text_content().unwrap(), "exit code 0 · 40 ms · 4 threads");
 }

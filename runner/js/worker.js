@@ -118,6 +118,13 @@ async function main() {
   } catch (e) {
     return report({ error: `the browser could not compile the module: ${e.message}` });
   }
+  // A wasi-threads program needs runWasi's kernel, which the runner does not
+  // use yet (it keeps one WASI object's files to write them back).
+  if (WebAssembly.Module.imports(module).some((i) => i.module === "wasi" && i.name === "thread-spawn")) {
+    return report({
+      error: "this is a wasi-threads program (wasm32-wasip1-threads), which browser-wasi-runner does not run yet: build it for wasm32-wasip1, or run it with runWasi",
+    });
+  }
   let instance;
   try {
     instance = await WebAssembly.instantiate(module, wasi.getImportObject());

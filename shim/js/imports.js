@@ -33,8 +33,9 @@ export function promising(f) {
 }
 
 // An import that may have to wait: a plain call while the shim answers at
-// once; when it answers `pending`, a promise that waits (dispatch.wait())
-// and asks again, so JSPI suspends the guest meanwhile. Both importable
+// once; when it answers `pending`, a promise that waits (dispatch.wait()),
+// gives back what the wait took (dispatch.resume()) and asks again, so JSPI
+// suspends the guest meanwhile. Both importable
 // calls that can wait (fd_read, poll_oneoff) take four arguments.
 function suspending(dispatch, name, pending, raise) {
   const f = dispatch[name].bind(dispatch);
@@ -45,7 +46,7 @@ function suspending(dispatch, name, pending, raise) {
     return (async () => {
       let v = r;
       while (v === pending) {
-        await dispatch.wait();
+        dispatch.resume(await dispatch.wait());
         v = f(a, b, c, d);
       }
       if (v === raise) throw dispatch.take_error();
@@ -174,6 +175,17 @@ export function instantiate_bytes(bytes, imports) {
 // stdin is not interactive.
 export function may_wait(module) {
   return WebAssembly.Module.imports(module).some((i) => i.name === "poll_oneoff");
+}
+
+// Whether a threads program can run here: shared memory needs a
+// cross-origin isolated page (or a worker of one).
+export function threads_available() {
+  return globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === "function";
+}
+
+// Loads a module of the shim that only some runs need (the threads kernel).
+export function import_module(url) {
+  return import(url);
 }
 
 const provided = {};

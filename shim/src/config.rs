@@ -33,6 +33,10 @@ pub struct Limits {
     pub stderr_bytes: u64,
     /// Open descriptors (`EMFILE` beyond). Default 65,536.
     pub descriptors: u32,
+    /// Threads a wasi-threads program may have running at once besides
+    /// its main thread, each a Web Worker (`thread-spawn` fails beyond).
+    /// Default 64.
+    pub threads: u32,
 }
 
 impl Default for Limits {
@@ -43,6 +47,7 @@ impl Default for Limits {
             stdout_bytes: 64 << 20,
             stderr_bytes: 64 << 20,
             descriptors: 1 << 16,
+            threads: 64,
         }
     }
 }
@@ -151,6 +156,15 @@ pub enum ConfigError {
     InvalidPreopenEntry { guest_path: String, errno: crate::abi::Errno },
     /// More descriptors than the table holds.
     TooManyPreopens,
+    /// A wasi-threads program was given to a page that is not
+    /// cross-origin isolated: it has no `SharedArrayBuffer`.
+    ThreadsNeedCrossOriginIsolation,
+    /// A wasi-threads program was given compiled: the browser does not say
+    /// a compiled module's memory limits, which its shared memory needs.
+    ThreadsNeedBytes,
+    /// A wasi-threads program was given to the synchronous runner: its
+    /// threads run in workers, which a blocked thread cannot serve.
+    ThreadsNeedAsync,
 }
 
 impl fmt::Display for ConfigError {
@@ -181,6 +195,24 @@ impl fmt::Display for ConfigError {
                 )
             }
             ConfigError::TooManyPreopens => write!(f, "too many preopened directories"),
+            ConfigError::ThreadsNeedCrossOriginIsolation => write!(
+                f,
+                "this is a wasi-threads program (wasm32-wasip1-threads: it imports a shared memory), which \
+                 needs SharedArrayBuffer, and this page is not cross-origin isolated: serve it with the \
+                 headers `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: \
+                 require-corp` (self.crossOriginIsolated is then true)"
+            ),
+            ConfigError::ThreadsNeedBytes => write!(
+                f,
+                "this is a wasi-threads program given as a compiled WebAssembly.Module: pass its bytes or \
+                 a fetch() response instead, since the browser does not tell a compiled module's memory \
+                 limits, which the shim needs to make its shared memory"
+            ),
+            ConfigError::ThreadsNeedAsync => write!(
+                f,
+                "this is a wasi-threads program, whose threads run in workers that a synchronous run \
+                 would block: run it with the asynchronous run"
+            ),
         }
     }
 }

@@ -33,7 +33,7 @@ pub mod vfs;
 pub mod browser;
 
 pub use abi::{Errno, Flavor};
-pub use config::{ConfigError, PreopenDir, WasiConfig};
+pub use config::{ConfigError, Limits, PreopenDir, WasiConfig};
 pub use ctx::WasiCtx;
 pub use host::Host;
 pub use memory::GuestMemory;

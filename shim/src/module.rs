@@ -33,6 +33,27 @@ pub struct ModuleInfo {
     pub has_initialize: bool,
     /// Exports a memory named `memory`.
     pub exports_memory: bool,
+    /// The memory the module imports, if it imports one.
+    pub memory_import: Option<MemoryImport>,
+    /// Imports `wasi`.`thread-spawn` (wasi-threads), with the right
+    /// signature (`(i32) -> i32`) or not.
+    pub thread_spawn: Option<bool>,
+    /// Exports `wasi_thread_start`, where a spawned thread starts.
+    pub exports_thread_start: bool,
+}
+
+/// A memory a module imports, as its import declares it (sizes in 64 KiB
+/// pages).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemoryImport {
+    pub module: String,
+    pub name: String,
+    pub initial: u64,
+    pub maximum: Option<u64>,
+    /// A shared memory, which threads use together.
+    pub shared: bool,
+    /// A 64-bit memory (memory64).
+    pub memory64: bool,
 }
 
 /// Why a module cannot run.
@@ -54,6 +75,9 @@ pub enum ModuleError {
     NoEntryPoint,
     /// WASI functions are imported but no `memory` is exported.
     NoMemory,
+    /// The module imports `wasi.thread-spawn`, but not a shared memory for
+    /// its threads to share, or does not export `wasi_thread_start`.
+    NotAThreadsModule(&'static str),
 }
 
 impl fmt::Display for ModuleError {
@@ -90,6 +114,11 @@ impl fmt::Display for ModuleError {
                 write!(f, "the module exports neither `_start` nor `_initialize`: it is not a WASI program")
             }
             ModuleError::NoMemory => write!(f, "the module imports WASI functions but exports no `memory`"),
+            ModuleError::NotAThreadsModule(why) => write!(
+                f,
+                "the module imports wasi.thread-spawn but {why}: a wasi-threads module (wasm32-wasip1-threads) \
+                 imports a shared memory and exports wasi_thread_start"
+            ),
         }
     }
 }
@@ -116,6 +145,122 @@ pub fn check_header(bytes: &[u8]) -> Result<(), ModuleError> {
         ])));
     }
     Ok(())
+}
+
+/// The shared memory an import section (its contents, after the
+/// section's size) imports, if any: how the edge finds the threads
+/// programs among the modules a page hands over (the browser says the
+/// rest once it has compiled the module).
+///
+/// Read by hand rather than with wasmparser, which does it for
+/// [`inspect`]: this runs in the JS package, and wasmparser's readers for
+/// every kind of import would add 3 KB gzipped to it. A native test checks
+/// it against wasmparser. Anything it cannot read (a future encoding)
+/// answers `None`: the module then runs as a single-threaded one, and the
+/// browser refuses its memory import by name.
+pub fn shared_memory_import(contents: &[u8]) -> Option<MemoryImport> {
+    let mut r = ByteReader { bytes: contents, at: 0 };
+    for _ in 0..r.leb()? {
+        let module = r.name()?;
+        let name = r.name()?;
+        match r.byte()? {
+            0x00 => {
+                r.leb()?;
+            }
+            0x01 => {
+                r.ref_type()?;
+                r.limits()?;
+            }
+            0x02 => {
+                let (flags, initial, maximum) = r.limits()?;
+                let (shared, memory64) = (flags & 2 != 0, flags & 4 != 0);
+                if shared && !memory64 {
+                    return Some(MemoryImport {
+                        module: module.to_string(),
+                        name: name.to_string(),
+                        initial,
+                        maximum,
+                        shared,
+                        memory64,
+                    });
+                }
+            }
+            0x03 => {
+                r.val_type()?;
+                r.byte()?;
+            }
+            0x04 => {
+                r.byte()?;
+                r.leb()?;
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The little of the binary format [`shared_memory_import`] reads.
+struct ByteReader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> ByteReader<'a> {
+    fn byte(&mut self) -> Option<u8> {
+        let b = *self.bytes.get(self.at)?;
+        self.at += 1;
+        Some(b)
+    }
+
+    /// An unsigned LEB128 of up to 64 bits (signed ones are skipped the
+    /// same way: only their length matters here).
+    fn leb(&mut self) -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..70).step_by(7) {
+            let b = self.byte()?;
+            v |= u64::from(b & 0x7f).checked_shl(shift)?;
+            if b & 0x80 == 0 {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    fn name(&mut self) -> Option<&'a str> {
+        let len = usize::try_from(self.leb()?).ok()?;
+        let end = self.at.checked_add(len)?;
+        let s = core::str::from_utf8(self.bytes.get(self.at..end)?).ok()?;
+        self.at = end;
+        Some(s)
+    }
+
+    /// `(flags, initial, maximum)`; a custom page size (flag 8) is read
+    /// past.
+    fn limits(&mut self) -> Option<(u8, u64, Option<u64>)> {
+        let flags = self.byte()?;
+        if flags & !0x0f != 0 {
+            return None;
+        }
+        let initial = self.leb()?;
+        let maximum = if flags & 1 != 0 { Some(self.leb()?) } else { None };
+        if flags & 8 != 0 {
+            self.leb()?;
+        }
+        Some((flags, initial, maximum))
+    }
+
+    /// A reference type: one byte, or `0x63`/`0x64` and a heap type.
+    fn ref_type(&mut self) -> Option<()> {
+        if matches!(self.byte()?, 0x63 | 0x64) {
+            self.leb()?;
+        }
+        Some(())
+    }
+
+    /// A value type: a number or vector type (one byte) or a reference type.
+    fn val_type(&mut self) -> Option<()> {
+        self.ref_type()
+    }
 }
 
 /// Reads the structure of a module: its imports and relevant exports.
@@ -152,6 +297,30 @@ pub fn inspect(bytes: &[u8]) -> Result<ModuleInfo, ModuleError> {
                 for import in reader.into_imports() {
                     let import = import.map_err(malformed)?;
                     let flavor = syscalls::MODULES.iter().find(|m| m.0 == import.module).map(|m| m.1);
+                    if let TypeRef::Memory(ty) = import.ty {
+                        if info.memory_import.is_none() {
+                            info.memory_import = Some(MemoryImport {
+                                module: import.module.to_string(),
+                                name: import.name.to_string(),
+                                initial: ty.initial,
+                                maximum: ty.maximum,
+                                shared: ty.shared,
+                                memory64: ty.memory64,
+                            });
+                            continue;
+                        }
+                    }
+                    if (import.module, import.name) == ("wasi", "thread-spawn") {
+                        let ok = match import.ty {
+                            TypeRef::Func(idx) | TypeRef::FuncExact(idx) => {
+                                types.get(idx as usize)
+                                    == Some(&Some((vec![ValType::I32], vec![ValType::I32])))
+                            }
+                            _ => false,
+                        };
+                        info.thread_spawn = Some(ok);
+                        continue;
+                    }
                     match flavor {
                         Some(flavor) => {
                             let supported = match import.ty {
@@ -177,6 +346,7 @@ pub fn inspect(bytes: &[u8]) -> Result<ModuleInfo, ModuleError> {
                         ("_start", ExternalKind::Func) => info.has_start = true,
                         ("_initialize", ExternalKind::Func) => info.has_initialize = true,
                         ("memory", ExternalKind::Memory) => info.exports_memory = true,
+                        ("wasi_thread_start", ExternalKind::Func) => info.exports_thread_start = true,
                         _ => {}
                     }
                 }
@@ -198,14 +368,25 @@ fn signature_matches(flavor: Flavor, name: &str, ty: Option<&Option<(Vec<ValType
 }
 
 impl ModuleInfo {
-    /// The imports the shim cannot satisfy, as `module.name`.
+    /// The imports the shim cannot satisfy, as `module.name`: an imported
+    /// memory is provided only when it is shared (a threads module's).
     pub fn unsupported_imports(&self) -> Vec<String> {
+        let memory = self.memory_import.as_ref().filter(|m| !m.shared || m.memory64);
         self.wasi_imports
             .iter()
             .filter(|i| !i.supported)
             .map(|i| format!("{}.{}", i.module, i.name))
+            .chain(memory.map(|m| format!("{}.{}", m.module, m.name)))
+            .chain((self.thread_spawn == Some(false)).then(|| "wasi.thread-spawn".to_string()))
             .chain(self.other_imports.iter().cloned())
             .collect()
+    }
+
+    /// The shared memory of a threads module (`wasm32-wasip1-threads`):
+    /// one that imports a shared memory, with or without `thread-spawn`.
+    /// Such a module runs with every thread in a worker of its own.
+    pub fn threads(&self) -> Option<&MemoryImport> {
+        self.memory_import.as_ref().filter(|m| m.shared && !m.memory64)
     }
 
     /// Checks that the module can be run as a WASI command or reactor.
@@ -221,7 +402,15 @@ impl ModuleInfo {
         if !self.has_start && !self.has_initialize {
             return Err(ModuleError::NoEntryPoint);
         }
-        if !self.wasi_imports.is_empty() && !self.exports_memory {
+        if self.thread_spawn.is_some() {
+            if self.threads().is_none() {
+                return Err(ModuleError::NotAThreadsModule("imports no shared memory"));
+            }
+            if !self.exports_thread_start {
+                return Err(ModuleError::NotAThreadsModule("does not export wasi_thread_start"));
+            }
+        }
+        if !self.wasi_imports.is_empty() && !self.exports_memory && self.threads().is_none() {
             return Err(ModuleError::NoMemory);
         }
         Ok(())
@@ -234,6 +423,16 @@ mod tests {
 
     fn wat(src: &str) -> Vec<u8> {
         wat::parse_str(src).unwrap()
+    }
+
+    /// The contents of a module's import section.
+    fn import_section(m: &[u8]) -> Vec<u8> {
+        let range = Parser::new(0).parse_all(m).find_map(|p| match p.unwrap() {
+            Payload::ImportSection(r) => Some(r.range()),
+            _ => None,
+        });
+        let range = range.unwrap();
+        m[range.start as usize..range.end as usize].to_vec()
     }
 
     #[test]
@@ -275,6 +474,98 @@ mod tests {
             (memory (export "memory") 1) (func (export "_start")))"#);
         let e = inspect(&m).unwrap().check_runnable().unwrap_err();
         assert!(matches!(e, ModuleError::Preview2Imports(_)));
+    }
+
+    #[test]
+    fn a_threads_module_is_runnable_and_says_its_memory() {
+        let m = wat(r#"(module
+            (import "env" "memory" (memory 2 40 shared))
+            (import "wasi" "thread-spawn" (func (param i32) (result i32)))
+            (import "wasi_snapshot_preview1" "proc_exit" (func (param i32)))
+            (func (export "wasi_thread_start") (param i32 i32))
+            (func (export "_start")))"#);
+        let info = inspect(&m).unwrap();
+        assert_eq!(info.check_runnable(), Ok(()));
+        let memory = info.threads().unwrap();
+        assert_eq!((memory.module.as_str(), memory.name.as_str()), ("env", "memory"));
+        assert_eq!((memory.initial, memory.maximum, memory.shared), (2, Some(40), true));
+        assert_eq!(info.thread_spawn, Some(true));
+    }
+
+    #[test]
+    fn thread_spawn_without_its_parts_is_refused() {
+        let no_start = wat(r#"(module
+            (import "env" "memory" (memory 1 1 shared))
+            (import "wasi" "thread-spawn" (func (param i32) (result i32)))
+            (func (export "_start")))"#);
+        let e = inspect(&no_start).unwrap().check_runnable().unwrap_err();
+        assert_eq!(e, ModuleError::NotAThreadsModule("does not export wasi_thread_start"));
+        let unshared = wat(r#"(module
+            (import "wasi" "thread-spawn" (func (param i32) (result i32)))
+            (memory (export "memory") 1)
+            (func (export "wasi_thread_start") (param i32 i32))
+            (func (export "_start")))"#);
+        let e = inspect(&unshared).unwrap().check_runnable().unwrap_err();
+        assert_eq!(e, ModuleError::NotAThreadsModule("imports no shared memory"));
+        let mistyped = wat(r#"(module
+            (import "env" "memory" (memory 1 1 shared))
+            (import "wasi" "thread-spawn" (func (param i64) (result i32)))
+            (func (export "wasi_thread_start") (param i32 i32))
+            (func (export "_start")))"#);
+        assert_eq!(inspect(&mistyped).unwrap().unsupported_imports(), ["wasi.thread-spawn"]);
+    }
+
+    #[test]
+    fn a_shared_memory_is_found_in_the_import_section_alone() {
+        let section = |src: &str| import_section(&wat(src));
+        let threads = section(
+            r#"(module (import "wasi_snapshot_preview1" "sched_yield" (func (result i32)))
+            (import "env" "memory" (memory 1 2 shared)))"#,
+        );
+        let memory = shared_memory_import(&threads).unwrap();
+        assert_eq!((memory.name.as_str(), memory.initial, memory.maximum), ("memory", 1, Some(2)));
+        let plain = section(r#"(module (import "env" "memory" (memory 1)) (import "e" "f" (func)))"#);
+        assert_eq!(shared_memory_import(&plain), None);
+        assert_eq!(shared_memory_import(&[0xff, 0xff]), None);
+    }
+
+    #[test]
+    fn the_import_scanner_agrees_with_wasmparser() {
+        // Every kind of import before the memory, and memories of every
+        // flavour: what inspect (wasmparser) finds, the scanner finds.
+        let kinds = [
+            r#"(import "a" "f" (func (param i32)))"#,
+            r#"(import "a" "t" (table 1 funcref))"#,
+            r#"(import "a" "t2" (table 2 10 (ref null extern)))"#,
+            r#"(import "a" "g" (global (mut i64)))"#,
+            r#"(import "a" "g2" (global externref))"#,
+            r#"(import "a" "tag" (tag (param i32)))"#,
+        ];
+        let memories = [
+            r#"(import "env" "memory" (memory 1))"#,
+            r#"(import "env" "memory" (memory 1 2))"#,
+            r#"(import "env" "memory" (memory 3 300 shared))"#,
+            r#"(import "m" "mem64" (memory i64 1 2 shared))"#,
+        ];
+        for n in 0..=kinds.len() {
+            for memory in memories {
+                let src = format!("(module {} {memory})", kinds[..n].join(" "));
+                let m = wat(&src);
+                let contents = import_section(&m);
+                let want = inspect(&m).unwrap().threads().cloned();
+                assert_eq!(shared_memory_import(&contents), want, "{src}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_unshared_imported_memory_is_not_provided() {
+        let m = wat(r#"(module (import "env" "memory" (memory 1))
+            (import "wasi_snapshot_preview1" "proc_exit" (func (param i32)))
+            (func (export "_start")))"#);
+        let info = inspect(&m).unwrap();
+        assert!(info.threads().is_none());
+        assert_eq!(info.unsupported_imports(), ["env.memory"]);
     }
 
     #[test]

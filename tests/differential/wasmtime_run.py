@@ -6,12 +6,18 @@ stderr, and the contents of every preopened directory afterwards.
 The native and browser tests run the same cases through browser-wasi and
 compare against these files, so a difference from wasmtime fails a test.
 
+wasi-threads programs (a kind with "threads" in tests/guests.json) run
+under the wasmtime CLI 46.0.1 with `-S threads` instead (wasmtime-py has no
+wasi-threads, and later CLIs dropped the flag), which scripts/setup unpacks
+into ~/.cache/browser-wasi/tools/bin/wasmtime-threads.
+
 Usage: wasmtime_run.py ROOT   (the repository root)
 """
 
 import base64
 import json
 import os
+import subprocess
 import sys
 import tempfile
 
@@ -51,19 +57,84 @@ def snapshot(path):
     return out
 
 
-def guest_path(root, guest):
-    """The binary of a case's guest, by the rules in tests/guests.json
-    (which tests/build.rs reads too)."""
+def guest_kind(root, guest):
+    """(binary path, is a threads program) of a case's guest, by the rules
+    in tests/guests.json (which tests/build.rs reads too)."""
     with open(os.path.join(root, "tests", "guests.json")) as f:
         kinds = json.load(f)["kinds"]
     for kind in kinds:
         if guest.startswith(kind["prefix"]):
-            return os.path.join(root, kind["binary"].replace("{name}", guest[len(kind["prefix"]):]))
+            path = os.path.join(root, kind["binary"].replace("{name}", guest[len(kind["prefix"]):]))
+            return path, kind.get("threads", False)
     sys.exit("no kind of guest in tests/guests.json matches %r" % guest)
 
 
+THREADS_CLI = os.path.join(
+    os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "browser-wasi", "tools", "bin", "wasmtime-threads"
+)
+# What the CLI itself writes to stderr: the `-S threads` deprecation warning
+# (two lines) first, and on a trap its report from "Error: " on.
+CLI_WARNING = b"WARNING: the `-Sthreads` flag"
+
+
+def run_threads_case(root, name, case, wasm, tmp):
+    """A wasi-threads program under the wasmtime CLI: the same result fields
+    as run_case."""
+    args = case.get("args", [name])
+    cmd = [THREADS_CLI, "run", "-W", "threads=y,shared-memory=y", "-S", "threads=y", "--argv0", args[0]]
+    for k, v in case.get("env", []):
+        cmd += ["--env", "%s=%s" % (k, v)]
+    dirs = []
+    for i, (guest, tree) in enumerate(case.get("preopens", [])):
+        host = os.path.join(tmp, "pre%d" % i)
+        write_tree(host, tree)
+        cmd += ["--dir", "%s::%s" % (host, guest)]
+        dirs.append((guest, host))
+    cmd += ["--", wasm] + args[1:]
+    # An open stdin is a pipe nobody writes to, closed only once it exited.
+    stdin = subprocess.PIPE if case.get("stdin_open") else None
+    with open(os.path.join(tmp, "stdin"), "wb") as f:
+        f.write(case.get("stdin", "").encode())
+    with open(os.path.join(tmp, "stdin"), "rb") as given:
+        p = subprocess.Popen(cmd, stdin=stdin or given, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        stdout, stderr = p.communicate(timeout=120) if stdin is None else wait_open(p)
+    if stderr.startswith(CLI_WARNING):
+        stderr = stderr.split(b"\n", 2)[2] if stderr.count(b"\n") >= 2 else b""
+    trap = None
+    if p.returncode == 134 and b"Error: " in stderr:
+        at = stderr.index(b"Error: ")
+        stderr, trap = stderr[:at], stderr[at:].decode(errors="replace")
+    return {
+        "exit": None if trap else p.returncode,
+        "trap": trap is not None,
+        "trap_message": trap,
+        "stdout": base64.b64encode(stdout).decode(),
+        "stderr": base64.b64encode(stderr).decode(),
+        "fs": [[guest, snapshot(host)] for guest, host in dirs],
+    }
+
+
+def wait_open(p):
+    """Waits for a program whose stdin stays open: reads its output, keeping
+    stdin open (not written, not closed) until it has exited."""
+    out, err = [], []
+    import threading
+
+    readers = [threading.Thread(target=lambda s=s, b=b: b.append(s.read())) for s, b in ((p.stdout, out), (p.stderr, err))]
+    for r in readers:
+        r.start()
+    p.wait(timeout=120)
+    for r in readers:
+        r.join()
+    p.stdin.close()
+    return out[0], err[0]
+
+
 def run_case(root, engine, name, case):
+    wasm, threads = guest_kind(root, case["guest"])
     with tempfile.TemporaryDirectory() as tmp:
+        if threads:
+            return run_threads_case(root, name, case, wasm, tmp)
         wasi = wasmtime.WasiConfig()
         wasi.argv = case.get("args", [name])
         wasi.env = [list(kv) for kv in case.get("env", [])]
@@ -85,7 +156,7 @@ def run_case(root, engine, name, case):
         store.set_wasi(wasi)
         linker = wasmtime.Linker(engine)
         linker.define_wasi()
-        module = wasmtime.Module.from_file(engine, guest_path(root, case["guest"]))
+        module = wasmtime.Module.from_file(engine, wasm)
         exit_code, trap = 0, None
         try:
             instance = linker.instantiate(store, module)

@@ -96,6 +96,57 @@ for (const [name, launch] of Object.entries(BROWSERS)) {
     }
   });
 
+  test(`${name}: the Threads example hashes files on several workers`, async () => {
+    const browser = await launch();
+    try {
+      const { page, errors } = await open(browser, server.url);
+      await loadExample(page, "Threads", "parallel.wasm");
+      assert.match(await page.textContent(".summary"), /wasi-threads program/);
+      await page.click("button.run");
+      await page.waitForFunction(() => /exit code/.test(document.querySelector(".status").textContent), null, { timeout: 30000 });
+      assert.match(await status(page), /^exit code 0 · \d+ ms · 4 threads$/);
+      const out = await output(page);
+      assert.match(out, /hashing 8 files on 4 threads/);
+      const workers = Number(out.match(/8 files hashed by (\d) of 4 workers/)[1]);
+      assert.ok(workers >= 2, `${workers} workers did the hashing`);
+      if (name === "chromium") await page.screenshot({ path: `${shots}/playground-threads.png`, fullPage: true });
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  test(`${name}: Stop ends every thread of a threads program at once`, async () => {
+    const browser = await launch();
+    try {
+      const { page, errors } = await open(browser, server.url);
+      await loadExample(page, "Threads", "parallel.wasm");
+      await page.fill("#args", "/data 4 1000000");
+      await page.click("button.run");
+      await page.waitForFunction(() => document.querySelector("pre.output").textContent.includes("hashing 8 files"));
+      // The runner, the program's main thread and its four pool threads.
+      if (name === "chromium") {
+        await page.waitForFunction(() => true);
+        for (let i = 0; i < 50 && page.workers().length < 6; i++) await new Promise((r) => setTimeout(r, 100));
+        assert.ok(page.workers().length >= 6, `${page.workers().length} workers while running`);
+      }
+      const stopped = Date.now();
+      await page.click("button.stop");
+      await page.waitForFunction(() => document.querySelector(".status").textContent === "stopped");
+      assert.ok(Date.now() - stopped < 2000);
+      if (name === "chromium") {
+        for (let i = 0; i < 50 && page.workers().length > 1; i++) await new Promise((r) => setTimeout(r, 100));
+        assert.ok(page.workers().length <= 1, `${page.workers().length} workers left after Stop`);
+      }
+      await loadExample(page, "Hello", "hello.wasm");
+      await page.click("button.run");
+      await page.waitForFunction(() => /exit code 0/.test(document.querySelector(".status").textContent));
+      assert.deepEqual(errors.filter((e) => !(name === "firefox" && e === "uncaught exception: undefined")), []);
+    } finally {
+      await browser.close();
+    }
+  });
+
   test(`${name}: interactive stdin is typed while the program waits`, async () => {
     const browser = await launch();
     try {

@@ -1,5 +1,6 @@
 // A static file server for the end-to-end tests: serves a directory on
-// 127.0.0.1 (random port unless given), cross-origin isolated (COOP/COEP).
+// 127.0.0.1 (random port unless given), cross-origin isolated (COOP/COEP)
+// unless `{ isolated: false }`.
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
@@ -9,7 +10,10 @@ const TYPES = {
   ".wasm": "application/wasm", ".css": "text/css", ".svg": "image/svg+xml", ".json": "application/json",
 };
 
-export async function serve(root, port = 0) {
+export async function serve(root, port = 0, { isolated = true } = {}) {
+  const isolation = isolated
+    ? { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" }
+    : {};
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
     if (path.includes("..")) return res.writeHead(400).end();
@@ -19,8 +23,7 @@ export async function serve(root, port = 0) {
       const body = await readFile(file);
       res.writeHead(200, {
         "content-type": TYPES[extname(file)] ?? "application/octet-stream",
-        "cross-origin-opener-policy": "same-origin",
-        "cross-origin-embedder-policy": "require-corp",
+        ...isolation,
         "cache-control": "no-store",
       });
       res.end(body);

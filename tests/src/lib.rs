@@ -31,6 +31,31 @@ pub struct Case {
     pub preopens: Vec<(String, Value)>,
     #[serde(default)]
     pub readonly: Vec<String>,
+    /// Stdin stays open and never yields a byte (a pipe nobody writes to;
+    /// in the browser, interactive stdin that never answers), instead of
+    /// `stdin`'s bytes and then its end.
+    #[serde(default)]
+    pub stdin_open: bool,
+    /// In the browser, `stdin` is fed interactively, a few bytes at a time
+    /// with a pause between (wasmtime reads it from a file).
+    #[serde(default)]
+    pub stdin_in_chunks: bool,
+    /// Stdout's lines may come in any order (threads print concurrently):
+    /// they are compared sorted, each whole.
+    #[serde(default)]
+    pub stdout_lines_any_order: bool,
+    /// A wasi-threads program must start at least this many threads (the
+    /// browser says how many it did; wasmtime does not).
+    pub threads_started_at_least: Option<u32>,
+    /// Limits for browser-wasi (wasmtime has none of these).
+    #[serde(default)]
+    pub limits: CaseLimits,
+}
+
+/// A case's limits: the ones unset keep their defaults.
+#[derive(Debug, Default, Deserialize)]
+pub struct CaseLimits {
+    pub threads: Option<u32>,
 }
 
 impl Case {
@@ -55,7 +80,10 @@ impl Case {
                     readonly: self.readonly.contains(path),
                 })
                 .collect(),
-            limits: Default::default(),
+            limits: browser_wasi::Limits {
+                threads: self.limits.threads.unwrap_or(browser_wasi::Limits::default().threads),
+                ..Default::default()
+            },
         }
     }
 }
@@ -128,10 +156,30 @@ fn line_diff(want: &[u8], have: &[u8]) -> String {
     out
 }
 
+/// Bytes with their lines sorted (each line kept whole, its newline too).
+fn sorted_lines(bytes: &[u8]) -> Vec<u8> {
+    let mut lines: Vec<&[u8]> = bytes.split_inclusive(|&b| b == b'\n').collect();
+    lines.sort();
+    lines.concat()
+}
+
 /// Compares a run with wasmtime's recorded result; `Err` describes every
 /// difference.
 pub fn compare(expected_json: &str, got: &Outcome) -> Result<(), String> {
+    compare_case(expected_json, got, &Case::parse("{}"))
+}
+
+/// [`compare`], as the case says: stdout's lines in any order if
+/// `stdout_lines_any_order`.
+pub fn compare_case(expected_json: &str, got: &Outcome, case: &Case) -> Result<(), String> {
     let exp: Expected = serde_json::from_str(expected_json).map_err(|e| format!("expected file: {e}"))?;
+    let mut got = got.clone();
+    let mut exp = exp;
+    if case.stdout_lines_any_order {
+        got.stdout = sorted_lines(&got.stdout);
+        exp.stdout = B64.encode(sorted_lines(&B64.decode(&exp.stdout).map_err(|e| e.to_string())?));
+    }
+    let got = &got;
     let mut diffs = Vec::new();
     if exp.trap != got.trap.is_some() || (!exp.trap && exp.exit != got.exit) {
         diffs.push(format!(

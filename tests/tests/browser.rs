@@ -3,10 +3,10 @@
 //! with wasmtime's recorded result; plus the browser edge's own behaviour.
 #![cfg(target_arch = "wasm32")]
 
-use browser_wasi::browser::{self, RunError, Termination};
+use browser_wasi::browser::{self, RunError, RunOptions, Termination};
 use browser_wasi::module::ModuleError;
 use browser_wasi::{Tree, WasiConfig};
-use browser_wasi_tests::{compare, Case, Outcome};
+use browser_wasi_tests::{compare_case, Case, Outcome};
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -16,7 +16,34 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[allow(dead_code)]
 async fn run_case(name: &str, wasm: &[u8], case: &str, expected: &str) {
     let case = Case::parse(case);
-    let out = browser::run(wasm, case.config(name)).await.unwrap_or_else(|e| panic!("{name}: {e}"));
+    let mut options = RunOptions::default();
+    if case.stdin_open {
+        // Interactive stdin that never answers: a read waits forever.
+        options.stdin = Some(Box::new(|| Box::pin(std::future::pending())));
+    }
+    if case.stdin_in_chunks {
+        // Interactive stdin: 5 bytes at a time, each after a short pause.
+        let mut chunks: std::collections::VecDeque<Vec<u8>> =
+            case.stdin.as_bytes().chunks(5).map(<[u8]>::to_vec).collect();
+        options.stdin = Some(Box::new(move || {
+            let next = chunks.pop_front();
+            Box::pin(async move {
+                let pause = js_sys::Promise::new(&mut |resolve, _| {
+                    let global = js_sys::global();
+                    let set_timeout: js_sys::Function =
+                        Reflect::get(&global, &"setTimeout".into()).unwrap().unchecked_into();
+                    let _ = set_timeout.call2(&global, &resolve, &5.into());
+                });
+                let _ = wasm_bindgen_futures::JsFuture::from(pause).await;
+                next
+            })
+        }));
+    }
+    let out =
+        browser::run_with(wasm, case.config(name), options).await.unwrap_or_else(|e| panic!("{name}: {e}"));
+    if let Some(n) = case.threads_started_at_least {
+        assert!(out.threads >= n, "{name}: the program started {} threads, not at least {n}", out.threads);
+    }
     let got = Outcome {
         exit: out.exit_code(),
         trap: match out.termination {
@@ -27,7 +54,7 @@ async fn run_case(name: &str, wasm: &[u8], case: &str, expected: &str) {
         stderr: out.stderr.to_vec(),
         fs: out.fs.trees(),
     };
-    if let Err(diff) = compare(expected, &got) {
+    if let Err(diff) = compare_case(expected, &got, &case) {
         panic!("{name} differs from wasmtime:\n{diff}");
     }
 }
@@ -41,6 +68,14 @@ macro_rules! case {
             run_case(stringify!($name), include_bytes!($wasm), include_str!($case), include_str!($expected))
                 .await;
         }
+    };
+}
+
+/// A wasi-threads program's case: the same, every thread in a worker.
+#[allow(unused_macros)]
+macro_rules! threads_case {
+    ($name:ident, $wasm:expr, $case:expr, $expected:expr) => {
+        case!($name, $wasm, $case, $expected);
     };
 }
 

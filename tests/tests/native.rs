@@ -11,9 +11,24 @@ macro_rules! case {
             let case = browser_wasi_tests::Case::parse(include_str!($case));
             let got = browser_wasi_tests::native::run(include_bytes!($wasm), &case.config(stringify!($name)))
                 .unwrap();
-            if let Err(diff) = browser_wasi_tests::compare(include_str!($expected), &got) {
+            if let Err(diff) = browser_wasi_tests::compare_case(include_str!($expected), &got, &case) {
                 panic!("{} differs from wasmtime:\n{diff}", stringify!($name));
             }
+        }
+    };
+}
+
+/// A case of a wasi-threads program: wasmi has no threads (no shared
+/// memory), so these run in the browsers only (`browser.rs`); natively the
+/// core's inspection of the binary is checked: a threads program, runnable.
+#[allow(unused_macros)]
+macro_rules! threads_case {
+    ($name:ident, $wasm:expr, $case:expr, $expected:expr) => {
+        #[test]
+        fn $name() {
+            let info = browser_wasi::module::inspect(include_bytes!($wasm)).unwrap();
+            assert!(info.threads().is_some(), "not seen as a threads program");
+            info.check_runnable().unwrap();
         }
     };
 }

@@ -244,3 +244,17 @@ fn a_missing_driver_is_named() {
         assert!(err.contains(var) && err.contains("/nonexistent/driver"), "{err}");
     }
 }
+
+#[test]
+fn a_threads_program_is_refused_with_what_to_do() {
+    if runner().is_none() {
+        return;
+    }
+    let counter = root().join("target/guests/wasm32-wasip1-threads/release/counter.wasm");
+    for browser in BROWSERS {
+        let out = run(browser, &[counter.to_str().unwrap(), "2", "2"], &root());
+        assert_ne!(out.status.code(), Some(0), "{browser}");
+        let err = text(&out.stderr);
+        assert!(err.contains("wasi-threads") && err.contains("wasm32-wasip1"), "{browser}: {err}");
+    }
+}

@@ -112,6 +112,16 @@ fn ModuleSummary(loaded: Loaded) -> impl IntoView {
                         <strong>{loaded.name}</strong>
                         {size}
                     </p>
+                    {info
+                        .threads()
+                        .is_some()
+                        .then(|| {
+                            view! {
+                                <p class="threads">
+                                    "A wasi-threads program: each of its threads runs in a worker of its own, all on one filesystem."
+                                </p>
+                            }
+                        })}
                     <details>
                         <summary>"Imports"</summary>
                         <p class="imports">{names.join(", ")}</p>

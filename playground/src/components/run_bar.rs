@@ -16,8 +16,12 @@ pub fn RunBar() -> impl IntoView {
         Status::Running => "running…".into(),
         Status::Stopped => "stopped".into(),
         Status::Failed(m) => m,
-        Status::Finished { exit_code: Some(c), ms, .. } => format!("exit code {c} · {ms:.0} ms"),
-        Status::Finished { trap, ms, .. } => format!("trapped: {} · {ms:.0} ms", trap.unwrap_or_default()),
+        Status::Finished { exit_code: Some(c), ms, threads, .. } => {
+            format!("exit code {c} · {ms:.0} ms{}", threads_note(threads))
+        }
+        Status::Finished { trap, ms, threads, .. } => {
+            format!("trapped: {} · {ms:.0} ms{}", trap.unwrap_or_default(), threads_note(threads))
+        }
     };
     view! {
         <div class="runbar">
@@ -45,5 +49,14 @@ pub fn RunBar() -> impl IntoView {
                 {status}
             </p>
         </div>
+    }
+}
+
+/// " · 4 threads" after a wasi-threads program's status; nothing for others.
+fn threads_note(threads: u32) -> String {
+    match threads {
+        0 => String::new(),
+        1 => " · 1 thread".into(),
+        n => format!(" · {n} threads"),
     }
 }

@@ -31,6 +31,9 @@ pub struct RunOutput {
     pub stderr: Captured,
     /// The preopens after the run (`fs.trees()`, `fs.preopen("/data")`).
     pub fs: Filesystem,
+    /// How many threads a wasi-threads program started (`thread-spawn`
+    /// calls answered with a thread); 0 for any other program.
+    pub threads: u32,
 }
 
 impl RunOutput {

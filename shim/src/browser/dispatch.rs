@@ -223,12 +223,17 @@ pub(super) fn ended_error(ended: &Ended) -> JsValue {
 #[wasm_bindgen]
 impl Dispatch {
     /// Resolves when what the last `PENDING` call waits for has come: the
-    /// deadline has passed, or stdin has more bytes (or ended).
+    /// deadline has passed, or stdin has more bytes (or ended). What the
+    /// call waits for is taken now, not when the promise first runs: with
+    /// threads, another thread's call may come first. The promise resolves
+    /// to what the retry needs back ([`Dispatch::resume`]): when a pending
+    /// `poll_oneoff` began, so that relative timeouts count from then.
     #[doc(hidden)]
     pub fn wait(&self) -> js_sys::Promise {
         let shared = self.shared.clone();
+        let (pending, origin) =
+            self.shared.with(|s| (s.pending.take(), s.ctx.poll_origin.take())).unwrap_or_default();
         wasm_bindgen_futures::future_to_promise(async move {
-            let pending = shared.with(|s| s.pending.take()).flatten();
             match pending {
                 Some(Wait::Until(deadline)) => {
                     let ms = (deadline as f64 / 1e6 - host::monotonic_ms()).max(0.0);
@@ -250,8 +255,15 @@ impl Dispatch {
                 }
                 None => {}
             }
-            Ok(JsValue::UNDEFINED)
+            Ok(origin.map_or(JsValue::UNDEFINED, JsValue::from))
         })
+    }
+
+    /// Puts back what [`Dispatch::wait`] resolved to, just before the call
+    /// that waited is made again.
+    #[doc(hidden)]
+    pub fn resume(&self, origin: Option<u64>) {
+        self.shared.with(|s| s.ctx.poll_origin = origin);
     }
 
     /// The error to throw now that the run is over (see [`ended_error`]).
@@ -340,6 +352,12 @@ pub(super) struct Borrowed {
 }
 
 impl Borrowed {
+    /// The dispatchers, one per import module in [`syscalls::MODULES`]
+    /// order.
+    pub(super) fn dispatchers(&self) -> &[JsValue] {
+        &self.dispatchers
+    }
+
     /// Frees the dispatchers and gives the adapters back, once.
     pub(super) fn release(&mut self, reuse: bool) {
         if !self.done {

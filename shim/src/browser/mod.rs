@@ -11,6 +11,7 @@ mod host;
 pub mod js;
 mod page_bytes;
 mod run;
+mod threads;
 mod wasi;
 
 use wasm_bindgen::JsCast;

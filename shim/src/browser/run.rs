@@ -11,9 +11,10 @@ use wasm_bindgen_futures::JsFuture;
 use super::api::{RunError, RunOptions, RunOutput, Termination};
 use super::dispatch::names;
 use super::error_message;
+use super::threads::run_threads;
 use super::wasi::{instantiate_failed, Wasi};
 use crate::abi::Flavor;
-use crate::config::WasiConfig;
+use crate::config::{ConfigError, WasiConfig};
 use crate::module::{self, ModuleError, START_EXPORT};
 
 #[wasm_bindgen(module = "/js/imports.js")]
@@ -30,7 +31,9 @@ extern "C" {
     ) -> js_sys::Array;
 }
 
-/// Runs a `wasm32-wasip1` command to completion and returns its output.
+/// Runs a `wasm32-wasip1` command to completion and returns its output. A
+/// `wasm32-wasip1-threads` program runs too, every thread in a worker (the
+/// page must be cross-origin isolated).
 ///
 /// ```ignore
 /// let config = WasiConfig::new().args(["hello"]).preopen("/data", Tree::dir());
@@ -47,7 +50,11 @@ pub async fn run_with(
     config: WasiConfig,
     options: RunOptions,
 ) -> Result<RunOutput, RunError> {
-    module::inspect(module_bytes)?.check_runnable()?;
+    let info = module::inspect(module_bytes)?;
+    info.check_runnable()?;
+    if let Some(memory) = info.threads() {
+        return run_threads(&Uint8Array::from(module_bytes), memory.clone(), config, options).await;
+    }
     let rewritten = module::without_start_function(module_bytes);
     let compiled = compile(rewritten.as_deref().unwrap_or(module_bytes)).await?;
     run_compiled(&compiled, config, options).await
@@ -68,7 +75,9 @@ pub async fn compile(module_bytes: &[u8]) -> Result<WebAssembly::Module, RunErro
 /// shim's through `WebAssembly.Module.imports` (names only: the browser
 /// checks signatures when it links). A start function runs while the
 /// browser instantiates, before the shim has the module's memory: give
-/// [`run`] the bytes instead and the shim calls it afterwards.
+/// [`run`] the bytes instead and the shim calls it afterwards. A threads
+/// program must be given as bytes (the browser does not say a compiled
+/// module's memory limits).
 pub async fn run_compiled(
     compiled: &WebAssembly::Module,
     config: WasiConfig,
@@ -92,8 +101,12 @@ pub(crate) async fn run_js_bytes(
     config: WasiConfig,
     options: RunOptions,
 ) -> Result<RunOutput, RunError> {
+    let sections = Sections::of(bytes);
+    if let Some(memory) = sections.shared_memory_import(bytes) {
+        return run_threads(bytes, memory, config, options).await;
+    }
     let session = Wasi::with_jspi(config, options, jspi_available())?;
-    let bytes = match has_start_section(bytes) {
+    let bytes = match sections.has_start() {
         true => {
             let rewritten = module::without_start_function(&bytes.to_vec());
             rewritten.map_or_else(|| bytes.clone(), |b| Uint8Array::from(&b[..]))
@@ -131,7 +144,11 @@ pub(crate) async fn run_js_bytes(
 /// configuration's bytes). Chrome refuses to compile modules over 8 MB this
 /// way on the main thread; use [`run`] there.
 pub fn run_sync(module_bytes: &[u8], config: WasiConfig, options: RunOptions) -> Result<RunOutput, RunError> {
-    module::inspect(module_bytes)?.check_runnable()?;
+    let info = module::inspect(module_bytes)?;
+    info.check_runnable()?;
+    if info.threads().is_some() {
+        return Err(ConfigError::ThreadsNeedAsync.into());
+    }
     let rewritten = module::without_start_function(module_bytes);
     let bytes = rewritten.as_deref().unwrap_or(module_bytes);
     // SAFETY: `new WebAssembly.Module` copies the bytes before it returns.
@@ -185,44 +202,68 @@ async fn start(session: &Wasi, instance: &WebAssembly::Instance) -> Result<Termi
     Ok(session.termination(outcome))
 }
 
-/// Whether a module's bytes have a start section (read from the section
-/// headers only, without copying the module).
-fn has_start_section(bytes: &Uint8Array) -> bool {
-    let len = bytes.length();
-    let byte = |i: u32| if i < len { Some(bytes.get_index(i)) } else { None };
-    let mut at = 8;
-    while let Some(id) = byte(at) {
-        at += 1;
-        let mut size = 0u32;
-        for shift in (0..35).step_by(7) {
-            let Some(b) = byte(at) else { return false };
+/// Where a module's sections are, read from their headers only, without
+/// copying the module: `(id, start, end)` of each, the header's bytes
+/// included.
+struct Sections(Vec<(u8, u32, u32)>);
+
+impl Sections {
+    fn of(bytes: &Uint8Array) -> Sections {
+        let len = bytes.length();
+        let byte = |i: u32| if i < len { Some(bytes.get_index(i)) } else { None };
+        let mut found = Vec::new();
+        let mut at = 8;
+        while let Some(id) = byte(at) {
+            let start = at;
             at += 1;
-            size |= u32::from(b & 0x7f).checked_shl(shift).unwrap_or(0);
-            if b & 0x80 == 0 {
-                break;
+            let mut size = 0u32;
+            for shift in (0..35).step_by(7) {
+                let Some(b) = byte(at) else { return Sections(found) };
+                at += 1;
+                size |= u32::from(b & 0x7f).checked_shl(shift).unwrap_or(0);
+                if b & 0x80 == 0 {
+                    break;
+                }
             }
+            let Some(end) = at.checked_add(size).filter(|&e| e <= len) else { return Sections(found) };
+            found.push((id, start, end));
+            at = end;
         }
-        if id == 8 {
-            return true;
-        }
-        at = match at.checked_add(size) {
-            Some(next) => next,
-            None => return false,
-        };
+        Sections(found)
     }
-    false
+
+    fn has_start(&self) -> bool {
+        self.0.iter().any(|s| s.0 == 8)
+    }
+
+    /// The shared memory the module imports, if it does (a threads
+    /// program): only the import section is copied to find out.
+    fn shared_memory_import(&self, bytes: &Uint8Array) -> Option<module::MemoryImport> {
+        self.0.iter().filter(|s| s.0 == 2).find_map(|&(_, start, end)| {
+            let section = bytes.subarray(start, end).to_vec();
+            // The contents follow the id and the size's LEB bytes.
+            let skip = 1 + section[1..].iter().position(|b| b & 0x80 == 0).map_or(section.len(), |p| p + 1);
+            module::shared_memory_import(section.get(skip..).unwrap_or_default())
+        })
+    }
 }
 
-/// Rejects a module whose imports the shim cannot satisfy (by name: the
-/// browser checks signatures when it links).
+/// The imports of a compiled module the shim does not provide, as
+/// `module.name` (by name: the browser checks signatures when it links).
+pub(super) fn unsupported_import_names(compiled: &WebAssembly::Module) -> Vec<String> {
+    unsupported_imports(compiled, &names(Flavor::Preview1), &names(Flavor::Snapshot0))
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect()
+}
+
+/// Rejects a module whose imports the shim cannot satisfy.
 fn check_import_names(compiled: &WebAssembly::Module) -> Result<(), RunError> {
-    let missing: Vec<String> =
-        unsupported_imports(compiled, &names(Flavor::Preview1), &names(Flavor::Snapshot0))
-            .iter()
-            .filter_map(|v| v.as_string())
-            .collect();
+    let missing = unsupported_import_names(compiled);
     if missing.is_empty() {
         Ok(())
+    } else if missing.iter().any(|m| m == "wasi.thread-spawn") {
+        Err(ConfigError::ThreadsNeedBytes.into())
     } else {
         Err(RunError::Module(ModuleError::UnsupportedImports(missing)))
     }

@@ -94,6 +94,18 @@ impl std::fmt::Display for WasiError {
 
 impl std::error::Error for WasiError {}
 
+/// How a guest's calls reach its state.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Edge {
+    /// Through the import object, on this thread. With `jspi` the calls
+    /// that may wait can suspend the guest; `switchable`: one import object
+    /// for both a plain `start` and a suspending `start_async` (the WASI
+    /// object's case).
+    Direct { jspi: bool, switchable: bool },
+    /// From a threads program's workers, through the kernel.
+    Kernel,
+}
+
 /// One guest's WASI: its state and import object, kept between calls into
 /// the guest (a reactor's exports may be called any number of times).
 pub struct Wasi {
@@ -120,13 +132,28 @@ impl Wasi {
     /// actually may suspend is decided once the module is known
     /// ([`Session::decide_suspending`]).
     pub(crate) fn with_jspi(config: WasiConfig, options: RunOptions, jspi: bool) -> Result<Wasi, RunError> {
-        Wasi::make(config, options, jspi, false)
+        Wasi::make(config, options, Edge::Direct { jspi, switchable: false })
     }
 
-    /// `switchable`: one import object for both a plain `start` and a
-    /// suspending `start_async` (the WASI object's case).
-    fn make(config: WasiConfig, options: RunOptions, jspi: bool, switchable: bool) -> Result<Wasi, RunError> {
-        if options.stdin.is_some() && !jspi {
+    /// The state a threads program's kernel serves (`threads.rs`): its
+    /// guest runs in workers that block while a call waits, so every call
+    /// that must wait answers `PENDING` here and the kernel waits without
+    /// blocking (JSPI is not needed, interactive stdin works without it).
+    pub(crate) fn for_kernel(config: WasiConfig, options: RunOptions) -> Result<Wasi, RunError> {
+        Wasi::make(config, options, Edge::Kernel)
+    }
+
+    /// The dispatchers, one per import module in `syscalls::MODULES` order.
+    pub(crate) fn dispatchers(&self) -> &[JsValue] {
+        self.borrowed.dispatchers()
+    }
+
+    fn make(config: WasiConfig, options: RunOptions, edge: Edge) -> Result<Wasi, RunError> {
+        let (jspi, switchable) = match edge {
+            Edge::Direct { jspi, switchable } => (jspi, switchable),
+            Edge::Kernel => (false, false),
+        };
+        if options.stdin.is_some() && edge != Edge::Kernel && !jspi {
             return Err(ConfigError::InteractiveStdinNeedsJspi.into());
         }
         let limits = config.limits;
@@ -137,7 +164,7 @@ impl Wasi {
         let captures = [stdout.handle(), stderr.handle()];
         ctx.stdout = Output { listener: Some(Box::new(stdout)), ..Output::default() };
         ctx.stderr = Output { listener: Some(Box::new(stderr)), ..Output::default() };
-        ctx.can_suspend = jspi;
+        ctx.can_suspend = jspi || edge == Edge::Kernel;
         let interactive = options.stdin.is_some();
         let queue = Rc::new(RefCell::new(StdinQueue::default()));
         if interactive {
@@ -257,7 +284,7 @@ impl Wasi {
             self.shared.take().ok_or_else(|| RunError::Instantiate("the run is still in a call".into()))?;
         let (_, _, fs) = state.ctx.finish();
         let [stdout, stderr] = self.captures.each_ref().map(take_captured);
-        Ok(RunOutput { termination, stdout, stderr, fs })
+        Ok(RunOutput { termination, stdout, stderr, fs, threads: 0 })
     }
 }
 
@@ -286,7 +313,7 @@ impl Wasi {
     /// let code = wasi.start(&instance)?;
     /// ```
     pub fn new(config: WasiConfig, options: RunOptions) -> Result<Wasi, RunError> {
-        Wasi::make(config, options, super::run::jspi_available(), true)
+        Wasi::make(config, options, Edge::Direct { jspi: super::run::jspi_available(), switchable: true })
     }
 
     /// Whether calls that wait suspend the guest (JSPI) or block.
@@ -416,7 +443,8 @@ impl Wasi {
         }
     }
 
-    fn ended(&self) -> Option<Ended> {
+    /// How the run ended before its entry point returned, if it did.
+    pub(super) fn ended(&self) -> Option<Ended> {
         self.shared.with(|s| s.ended.clone()).flatten()
     }
 

@@ -74,6 +74,11 @@ export interface Limits {
   stderrBytes?: number;
   /** Open descriptors (default 65,536). */
   descriptors?: number;
+  /**
+   * Threads a wasi-threads program may run at once besides its main thread,
+   * each a Web Worker; thread-spawn fails beyond (default 64).
+   */
+  threads?: number;
 }
 
 /**
@@ -130,6 +135,12 @@ impl RunResult {
     #[wasm_bindgen(getter, js_name = stderrDropped)]
     pub fn stderr_dropped(&self) -> f64 {
         self.inner.stderr.dropped() as f64
+    }
+
+    /// How many threads a wasi-threads program started; 0 for any other.
+    #[wasm_bindgen(getter)]
+    pub fn threads(&self) -> u32 {
+        self.inner.threads
     }
 
     /// All bytes written to stderr (the same array on every access).

@@ -134,7 +134,8 @@ pub(super) async fn read_pending(config: &mut WasiConfig, pending: Vec<PendingFi
     Ok(())
 }
 
-/// `limits: { fileBytes, inodes, stdoutBytes, stderrBytes, descriptors }`:
+/// `limits: { fileBytes, inodes, stdoutBytes, stderrBytes, descriptors,
+/// threads }`:
 /// each a non-negative integer; unset ones keep their defaults.
 fn parse_limits(v: &JsValue) -> Result<Limits, String> {
     let mut limits = Limits::default();
@@ -161,6 +162,9 @@ fn parse_limits(v: &JsValue) -> Result<Limits, String> {
     }
     if let Some(n) = number("descriptors")? {
         limits.descriptors = u32::try_from(n).map_err(|_| "limits.descriptors is too large")?;
+    }
+    if let Some(n) = number("threads")? {
+        limits.threads = u32::try_from(n).map_err(|_| "limits.threads is too large")?;
     }
     Ok(limits)
 }
