@@ -1,6 +1,8 @@
 //! Runs a program in a Web Worker (`runner.js`) so that the page stays
 //! responsive, and so that Stop can end any program at once by terminating
-//! the worker.
+//! the worker; a wasi-threads program runs from the page itself
+//! (`js/page_runner.js`: its threads are workers already) and Stop aborts
+//! it. Both speak `www/run_program.js`'s messages.
 
 use std::collections::BTreeMap;
 
@@ -8,6 +10,38 @@ use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
+
+#[wasm_bindgen(module = "/js/page_runner.js")]
+extern "C" {
+    /// A runner on the page, shaped like the runner worker.
+    #[derive(Clone)]
+    type PageRunner;
+    /// Starts loading browser-wasi on the page; `on_message` receives
+    /// `{ data }` events as a worker's `onmessage` would.
+    fn start_on_page(on_message: &js_sys::Function) -> PageRunner;
+    #[wasm_bindgen(method, js_name = postMessage)]
+    fn post_message(this: &PageRunner, message: &JsValue);
+    /// Stops the run (aborts its signal) and drops its later messages.
+    #[wasm_bindgen(method)]
+    fn terminate(this: &PageRunner);
+}
+
+/// Where a program runs.
+enum Runner {
+    Worker(Worker),
+    Page(PageRunner),
+}
+
+impl Runner {
+    fn post(&self, message: &JsValue) {
+        match self {
+            Runner::Worker(w) => {
+                let _ = w.post_message(message);
+            }
+            Runner::Page(p) => p.post_message(message),
+        }
+    }
+}
 
 use crate::model::RunConfig;
 
@@ -50,9 +84,10 @@ pub enum RunEvent {
     StdinWanted,
 }
 
-/// A running program. Dropping it leaves the worker running; `stop` ends it.
+/// A running program. Dropping it leaves the program running; `stop` ends
+/// it.
 pub struct RunHandle {
-    worker: Worker,
+    runner: Runner,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
 }
 
@@ -62,21 +97,26 @@ impl RunHandle {
         let msg = Object::new();
         let _ = Reflect::set(&msg, &"type".into(), &"stdin".into());
         let _ = Reflect::set(&msg, &"text".into(), &text.into());
-        let _ = self.worker.post_message(&msg);
+        self.runner.post(&msg);
     }
 
     /// Ends the program's input.
     pub fn send_eof(&self) {
         let msg = Object::new();
         let _ = Reflect::set(&msg, &"type".into(), &"eof".into());
-        let _ = self.worker.post_message(&msg);
+        self.runner.post(&msg);
     }
 
-    /// Ends the program now, wherever it is. Messages the worker had
-    /// already sent are dropped with it.
+    /// Ends the program now, wherever it is. Messages it had already sent
+    /// are dropped.
     pub fn stop(&self) {
-        self.worker.set_onmessage(None);
-        self.worker.terminate();
+        match &self.runner {
+            Runner::Worker(w) => {
+                w.set_onmessage(None);
+                w.terminate();
+            }
+            Runner::Page(p) => p.terminate(),
+        }
     }
 }
 
@@ -176,27 +216,41 @@ fn request(module: &[u8], argv: Vec<String>, config: &RunConfig) -> Result<JsVal
     Ok(msg.into())
 }
 
-/// Starts `module` in a new worker; `on_event` receives its output as it
-/// comes, then how it ended.
+/// Starts `module` in a new worker, or on the page if it is a wasi-threads
+/// program (`threads`); `on_event` receives its output as it comes, then
+/// how it ended.
 pub fn start(
     module: &[u8],
     argv: Vec<String>,
     config: &RunConfig,
+    threads: bool,
     mut on_event: impl FnMut(RunEvent) + 'static,
 ) -> Result<RunHandle, JsValue> {
-    let opts = WorkerOptions::new();
-    opts.set_type(WorkerType::Module);
-    let worker = Worker::new_with_options("./runner.js", &opts)?;
     let msg = request(module, argv, config)?;
-    let w = worker.clone();
+    // The request goes out once the runner says it is ready, through this.
+    let post: std::rc::Rc<std::cell::OnceCell<Runner>> = Default::default();
+    let poster = post.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
         let data = ev.data();
         if get(&data, "type").as_string().as_deref() == Some("ready") {
-            let _ = w.post_message(&msg);
+            if let Some(r) = poster.get() {
+                r.post(&msg);
+            }
         } else if let Some(e) = event(&data) {
             on_event(e);
         }
     });
-    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    Ok(RunHandle { worker, _on_message: on_message })
+    let runner = if threads {
+        let page = start_on_page(on_message.as_ref().unchecked_ref());
+        let _ = post.set(Runner::Page(page.clone()));
+        Runner::Page(page)
+    } else {
+        let opts = WorkerOptions::new();
+        opts.set_type(WorkerType::Module);
+        let worker = Worker::new_with_options("./runner.js", &opts)?;
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        let _ = post.set(Runner::Worker(worker.clone()));
+        Runner::Worker(worker)
+    };
+    Ok(RunHandle { runner, _on_message: on_message })
 }

@@ -163,7 +163,8 @@ impl AppState {
         self.parsers.set_value(Default::default());
         self.status.set(Status::Running);
         let state = self;
-        let started = runner::start(&loaded.bytes, argv, &config, move |event| match event {
+        let threads = loaded.info.as_ref().is_ok_and(|i| i.threads().is_some());
+        let started = runner::start(&loaded.bytes, argv, &config, threads, move |event| match event {
             RunEvent::Output(stream, chunk) => state.push_output(stream, &chunk),
             RunEvent::Done { exit_code, trap, ms, threads, files, contents } => {
                 let rows = files

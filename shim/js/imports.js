@@ -212,3 +212,40 @@ export function shim_stack_pointer(raw) {
 export function set_shim_stack_pointer(raw, value) {
   raw.__stack_pointer.value = value;
 }
+
+// `promise`, or a promise that resolves (to undefined) as soon as `signal`
+// is aborted, whichever comes first. The abort listener is removed when
+// the promise settles, so that a run that waits many times on a signal
+// that is never aborted leaves nothing behind.
+export function or_abort(promise, signal) {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return resolve(undefined);
+    const stopped = () => resolve(undefined);
+    signal.addEventListener("abort", stopped, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener("abort", stopped);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener("abort", stopped);
+        reject(e);
+      },
+    );
+  });
+}
+
+// Calls `stop()` on each dispatcher when `signal` is aborted (at once if it
+// already is); returns the function that stops watching, called when the
+// run is over (its dispatchers are freed then).
+export function watch_abort(signal, dispatchers) {
+  const stop = () => {
+    for (const d of dispatchers) d.stop();
+  };
+  if (signal.aborted) {
+    stop();
+    return () => {};
+  }
+  signal.addEventListener("abort", stop, { once: true });
+  return () => signal.removeEventListener("abort", stop);
+}

@@ -43,9 +43,23 @@ const MAX_TID = 0x1fffffff;
 // p: { module, memory, memoryModule, memoryName, entry, workerUrl,
 //      dispatchers: [one per function-table module], table: [[module index,
 //      name, params, i64 mask]], ids: { [module]: { [name]: id } },
-//      spawnId, maxThreads, pending, raise }
+//      spawnId, maxThreads, pending, raise, signal (an AbortSignal or
+//      undefined) }
+//
+// An aborted signal ends the program at once, as proc_exit would (the
+// dispatchers have been told first: their state says it was stopped).
 export function run_threads(p) {
-  return new Promise((resolve) => new Kernel(p, resolve).start(0, 0, p.entry));
+  return new Promise((resolve) => {
+    const kernel = new Kernel(p, resolve);
+    const signal = p.signal;
+    if (signal?.aborted) return kernel.end({ kind: "ended" });
+    if (signal) {
+      const stop = () => kernel.end({ kind: "ended" });
+      signal.addEventListener("abort", stop, { once: true });
+      kernel.onEnd = () => signal.removeEventListener("abort", stop);
+    }
+    kernel.start(0, 0, p.entry);
+  });
 }
 
 class Kernel {
@@ -58,6 +72,7 @@ class Kernel {
     // Threads started by thread-spawn that have not returned, and in all.
     this.running = 0;
     this.spawned = 0;
+    this.onEnd = null;
   }
 
   end(outcome) {
@@ -65,6 +80,7 @@ class Kernel {
     this.over = true;
     for (const t of this.threads) t.worker.terminate();
     this.threads.clear();
+    this.onEnd?.();
     this.resolve({ ...outcome, spawned: this.spawned });
   }
 

@@ -48,7 +48,7 @@ async fn run_case(name: &str, wasm: &[u8], case: &str, expected: &str) {
         exit: out.exit_code(),
         trap: match out.termination {
             Termination::Trap(m) => Some(m),
-            Termination::Exit(_) => None,
+            Termination::Exit(_) | Termination::Stopped => None,
         },
         stdout: out.stdout.to_vec(),
         stderr: out.stderr.to_vec(),
@@ -365,4 +365,61 @@ async fn js_api_takes_files_and_file_lists_as_preopens() {
     assert_eq!(deep.to_vec(), b"nested");
     let copy: Uint8Array = result.read_path("/other/copy.txt").dyn_into().unwrap();
     assert_eq!(copy.to_vec(), b"one\ntwo\n");
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
+export function abort_after(controller, ms) { setTimeout(() => controller.abort(), ms); }
+"#)]
+extern "C" {
+    fn abort_after(controller: &web_sys::AbortController, ms: f64);
+}
+
+#[wasm_bindgen_test]
+async fn an_aborted_signal_stops_a_sleeping_guest_without_waiting_out_its_sleep() {
+    assert!(browser::can_suspend(), "this browser has no JSPI");
+    let wasm = include_bytes!("../../target/guests/wasm32-wasip1/release/sleep_then_print.wasm");
+    let controller = web_sys::AbortController::new().unwrap();
+    abort_after(&controller, 20.0);
+    let started = now();
+    let opts = RunOptions { signal: Some(controller.signal()), ..Default::default() };
+    let out = browser::run_with(wasm, WasiConfig::new(), opts).await.unwrap();
+    // The guest sleeps 100 ms and then prints: stopped in its sleep, it
+    // printed nothing.
+    assert_eq!((out.termination, out.stdout.to_vec()), (Termination::Stopped, vec![]));
+    assert!(now() - started < 100.0, "the run took {} ms", now() - started);
+}
+
+#[wasm_bindgen_test]
+async fn an_aborted_signal_stops_a_guest_at_its_next_call_with_its_files_kept() {
+    // hello.wasm writes its greeting with one call: a signal aborted
+    // before the run stops it there.
+    let wasm = include_bytes!("../../target/guests/wasm32-wasip1/release/hello.wasm");
+    let controller = web_sys::AbortController::new().unwrap();
+    controller.abort();
+    let config = WasiConfig::new().preopen("/data", Tree::dir().with("a.txt", Tree::file("kept")));
+    let opts = RunOptions { signal: Some(controller.signal()), ..Default::default() };
+    let out = browser::run_with(wasm, config, opts).await.unwrap();
+    assert_eq!((out.exit_code(), out.stdout.to_vec()), (None, vec![]));
+    assert_eq!(out.termination, Termination::Stopped);
+    assert_eq!(out.fs.get("/data/a.txt"), Some(Tree::file("kept")));
+}
+
+#[wasm_bindgen_test]
+async fn js_api_reports_a_stopped_run_and_refuses_a_signal_that_is_not_one() {
+    let controller = web_sys::AbortController::new().unwrap();
+    controller.abort();
+    let opts = Object::new();
+    Reflect::set(&opts, &"signal".into(), &controller.signal()).unwrap();
+    let wasm = Uint8Array::from(&include_bytes!("../../target/guests/wasm32-wasip1/release/hello.wasm")[..]);
+    let result =
+        browser::js::run_wasi(wasm.clone().into(), opts.into()).await.map_err(|e| format!("{e:?}")).unwrap();
+    assert_eq!((result.stopped(), result.exit_code(), result.trap()), (true, None, None));
+    let opts = Object::new();
+    Reflect::set(&opts, &"signal".into(), &"soon".into()).unwrap();
+    let err: js_sys::Error =
+        browser::js::run_wasi(wasm.into(), opts.into()).await.err().unwrap().unchecked_into();
+    assert_eq!(
+        (String::from(err.name()), String::from(err.message())),
+        ("ConfigError".into(), "signal must be an AbortSignal".into())
+    );
 }

@@ -22,7 +22,7 @@ async fn seen(wasm: &[u8], config: WasiConfig) -> Seen {
             exit: out.exit_code(),
             trap: match out.termination {
                 Termination::Trap(m) => Some(m),
-                Termination::Exit(_) => None,
+                Termination::Exit(_) | Termination::Stopped => None,
             },
             error: None,
             stdout: out.stdout.to_vec(),

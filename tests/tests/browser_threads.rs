@@ -176,3 +176,61 @@ async fn a_threads_module_without_threads_runs_on_its_shared_memory() {
     let out = browser::run(&m, WasiConfig::new()).await.unwrap();
     assert_eq!((out.exit_code(), out.stdout.to_vec(), out.threads), (Some(0), b"shared\n".to_vec(), 0));
 }
+
+/// A threads program that only its signal can end: `_start` creates
+/// /data/kept.txt, writes "started\n" to stdout, starts a thread, and both
+/// threads spin without a WASI call.
+const SPIN_FOREVER: &str = r#"(module
+    (import "env" "memory" (memory 1 1 shared))
+    (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
+    (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "path_open"
+        (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+    (data (i32.const 16) "started\n")
+    (data (i32.const 32) "kept.txt")
+    (func $spin (loop $l (br $l)))
+    (func (export "wasi_thread_start") (param i32 i32) (call $spin))
+    (func (export "_start")
+        ;; path_open(3, 0, "kept.txt", O_CREAT, all rights, all rights, 0, &fd at 48)
+        (drop (call $open (i32.const 3) (i32.const 0) (i32.const 32) (i32.const 8) (i32.const 1)
+            (i64.const -1) (i64.const -1) (i32.const 0) (i32.const 48)))
+        ;; the iovec at 0: "started\n"; written to the file, then to stdout
+        (i32.store (i32.const 0) (i32.const 16))
+        (i32.store (i32.const 4) (i32.const 8))
+        (drop (call $write (i32.load (i32.const 48)) (i32.const 0) (i32.const 1) (i32.const 8)))
+        (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+        (drop (call $spawn (i32.const 0)))
+        (call $spin)))"#;
+
+#[wasm_bindgen_test]
+async fn an_aborted_signal_stops_a_threads_program_at_once_keeping_its_output_and_files() {
+    let controller = web_sys::AbortController::new().unwrap();
+    // The listener aborts inside the guest's write: the program is ended
+    // at once although no thread makes another call.
+    let abort = Function::new_with_args("c", "this.abort()").bind0(&controller);
+    let opts = options(&[
+        ("preopens", options(&[("/data", Object::new().into())]).into()),
+        ("onStdout", abort.into()),
+        ("signal", controller.signal().into()),
+    ]);
+    let m = wat(SPIN_FOREVER);
+    let result = browser::js::run_wasi(Uint8Array::from(&m[..]).into(), opts.into())
+        .await
+        .map_err(|e| format!("{e:?}"))
+        .unwrap();
+    assert!(result.stopped());
+    assert_eq!((result.exit_code(), result.trap()), (None, None));
+    assert_eq!(result.stdout().to_vec(), b"started\n");
+    let file: Uint8Array = result.read_path("/data/kept.txt").unchecked_into();
+    assert_eq!(file.to_vec(), b"started\n");
+}
+
+#[wasm_bindgen_test]
+async fn a_threads_program_given_an_aborted_signal_starts_no_thread() {
+    let controller = web_sys::AbortController::new().unwrap();
+    controller.abort();
+    let config = WasiConfig::new().preopen("/data", browser_wasi::Tree::dir());
+    let opts = RunOptions { signal: Some(controller.signal()), ..Default::default() };
+    let out = browser::run_with(&wat(SPIN_FOREVER), config, opts).await.unwrap();
+    assert_eq!((out.termination, out.threads, out.stdout.to_vec()), (Termination::Stopped, 0, vec![]));
+}

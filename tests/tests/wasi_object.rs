@@ -301,3 +301,15 @@ async fn interactive_stdin_needs_start_async() {
     let err = wasi.start(instance).unwrap_err();
     assert!(Reflect::get(&err, &"message".into()).unwrap().as_string().unwrap().contains("startAsync"));
 }
+
+#[wasm_bindgen_test]
+async fn start_throws_an_abort_error_once_the_signal_is_aborted() {
+    let controller = web_sys::AbortController::new().unwrap();
+    let options = Object::new();
+    Reflect::set(&options, &"signal".into(), &controller.signal()).unwrap();
+    let wasi = WasiObject::new(options.into()).unwrap();
+    let instance = instantiate(EXIT_CODE, &wasi.get_import_object()).await;
+    controller.abort();
+    let err = wasi.start(instance).unwrap_err();
+    assert_eq!(Reflect::get(&err, &"name".into()).unwrap().as_string().as_deref(), Some("AbortError"));
+}

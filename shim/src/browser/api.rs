@@ -19,6 +19,9 @@ pub enum Termination {
     Exit(u32),
     /// The guest trapped (or threw); the browser's message.
     Trap(String),
+    /// The run's `signal` was aborted: a threads program is ended at once,
+    /// any other at its next WASI call (or in the one that waits).
+    Stopped,
 }
 
 /// What a finished run leaves behind.
@@ -37,11 +40,11 @@ pub struct RunOutput {
 }
 
 impl RunOutput {
-    /// The exit code, or `None` after a trap.
+    /// The exit code, or `None` after a trap or a stop.
     pub fn exit_code(&self) -> Option<u32> {
         match self.termination {
             Termination::Exit(c) => Some(c),
-            Termination::Trap(_) => None,
+            Termination::Trap(_) | Termination::Stopped => None,
         }
     }
 }
@@ -101,4 +104,10 @@ pub struct RunOptions {
     pub on_stderr: Option<Box<dyn OutputSink>>,
     /// Interactive stdin, instead of the configuration's fixed bytes.
     pub stdin: Option<StdinFeed>,
+    /// Stops the run when aborted ([`Termination::Stopped`]), keeping its
+    /// output and files: a threads program at once (its workers are
+    /// terminated), any other at its next WASI call, or in a call that
+    /// waits (a sleep, stdin). A guest spinning without calls cannot be
+    /// stopped on its own thread: run it in a worker and terminate that.
+    pub signal: Option<web_sys::AbortSignal>,
 }

@@ -49,6 +49,9 @@ extern "C" {
     pub(super) fn set_modes(modes: &JsValue, suspending: bool);
     /// Gives a run's adapter instances back (to the pool if `reuse`).
     fn release_adapters(used: &JsValue, reuse: bool);
+    /// `promise`, or a promise that resolves (to undefined) as soon as
+    /// `signal` is aborted, whichever comes first.
+    fn or_abort(promise: &js_sys::Promise, signal: &web_sys::AbortSignal) -> js_sys::Promise;
 }
 
 /// What a dispatch method returns when the call must wait (never an errno).
@@ -85,6 +88,8 @@ pub(super) enum Ended {
     Exit(u32),
     /// The host failed: an output listener threw this.
     Fault(JsValue),
+    /// The run's signal was aborted.
+    Stopped,
 }
 
 /// The run's state, shared by the dispatchers of both import modules.
@@ -102,6 +107,8 @@ pub(super) struct State {
     pub(super) memory_holder: Object,
     /// The stdout and stderr captures (to find a listener's error).
     pub(super) captures: [JsValue; 2],
+    /// The run's `signal`: a call that waits stops waiting when it aborts.
+    pub(super) signal: Option<web_sys::AbortSignal>,
 }
 
 /// The run's [`State`] behind a flag instead of a `RefCell`: a JS
@@ -110,6 +117,10 @@ pub(super) struct State {
 /// forever; the flag is cleared by [`Shared::recover`] instead.
 pub(super) struct Shared {
     busy: Cell<bool>,
+    /// Set when the run's signal aborts, which may happen inside a call
+    /// (an output listener that aborts): the state takes it in
+    /// ([`Ended::Stopped`]) the next time it is borrowed.
+    stop_requested: Cell<bool>,
     /// Set when a call was found interrupted.
     interrupted: Cell<bool>,
     /// `None` once the run is over and its state taken.
@@ -118,20 +129,47 @@ pub(super) struct Shared {
 
 impl Shared {
     pub(super) fn new(state: State) -> Shared {
-        Shared { busy: Cell::new(false), interrupted: Cell::new(false), state: UnsafeCell::new(Some(state)) }
+        Shared {
+            busy: Cell::new(false),
+            stop_requested: Cell::new(false),
+            interrupted: Cell::new(false),
+            state: UnsafeCell::new(Some(state)),
+        }
     }
 
     /// Runs `f` on the state; `None` if a call is already in progress (a
     /// re-entrant call) or the run is over.
     pub(super) fn with<R>(&self, f: impl FnOnce(&mut State) -> R) -> Option<R> {
+        let st = self.enter()?;
+        let r = f(st);
+        self.busy.set(false);
+        Some(r)
+    }
+
+    /// Sets the flag and lends the state, with a requested stop taken in;
+    /// `None` if a call is in progress or the run is over. Not inlined:
+    /// every dispatch method calls it (the shim's size).
+    #[inline(never)]
+    #[allow(clippy::mut_from_ref)] // one `&mut` at a time, by the flag
+    fn enter(&self) -> Option<&mut State> {
         if self.busy.replace(true) {
             return None;
         }
         // SAFETY: `busy` admits one `&mut` at a time; it is only cleared by
-        // this frame or by `recover`, which runs when no call is active.
-        let r = unsafe { &mut *self.state.get() }.as_mut().map(f);
-        self.busy.set(false);
-        r
+        // `with` once the borrow is over, or by `recover`, which runs when
+        // no call is active.
+        match unsafe { &mut *self.state.get() }.as_mut() {
+            Some(st) => {
+                if self.stop_requested.get() && st.ended.is_none() {
+                    st.ended = Some(Ended::Stopped);
+                }
+                Some(st)
+            }
+            None => {
+                self.busy.set(false);
+                None
+            }
+        }
     }
 
     /// Called when the guest's entry point has returned or thrown: no call
@@ -216,6 +254,11 @@ pub(super) fn ended_error(ended: &Ended) -> JsValue {
             let _ = Reflect::set(&e, &"cause".into(), thrown);
             e
         }
+        Ended::Stopped => {
+            let e = js_sys::Error::new("browser-wasi: the run was stopped (its signal was aborted)");
+            e.set_name("AbortError");
+            e
+        }
     };
     e.into()
 }
@@ -231,9 +274,11 @@ impl Dispatch {
     #[doc(hidden)]
     pub fn wait(&self) -> js_sys::Promise {
         let shared = self.shared.clone();
-        let (pending, origin) =
-            self.shared.with(|s| (s.pending.take(), s.ctx.poll_origin.take())).unwrap_or_default();
-        wasm_bindgen_futures::future_to_promise(async move {
+        let (pending, origin, signal) = self
+            .shared
+            .with(|s| (s.pending.take(), s.ctx.poll_origin.take(), s.signal.clone()))
+            .unwrap_or_default();
+        let waited = wasm_bindgen_futures::future_to_promise(async move {
             match pending {
                 Some(Wait::Until(deadline)) => {
                     let ms = (deadline as f64 / 1e6 - host::monotonic_ms()).max(0.0);
@@ -256,7 +301,19 @@ impl Dispatch {
                 None => {}
             }
             Ok(origin.map_or(JsValue::UNDEFINED, JsValue::from))
-        })
+        });
+        // Stopped while waiting: the call is made again at once and finds
+        // the run over.
+        match signal {
+            Some(signal) => or_abort(&waited, &signal),
+            None => waited,
+        }
+    }
+
+    /// Stops the run (its signal was aborted): every later call raises.
+    #[doc(hidden)]
+    pub fn stop(&self) {
+        self.shared.stop_requested.set(true);
     }
 
     /// Puts back what [`Dispatch::wait`] resolved to, just before the call

@@ -133,6 +133,7 @@ pub(crate) async fn run_threads(
         .unchecked_into();
     let entry = entry_point(&module, &memory_import)?;
     let max_threads = config.limits.threads;
+    let signal = options.signal.clone();
     let session = Wasi::for_kernel(config, options)?;
     let memory = shared_memory(&memory_import)?;
     session.attach_memory(&memory);
@@ -161,6 +162,7 @@ pub(crate) async fn run_threads(
         ("maxThreads", max_threads.into()),
         ("pending", PENDING.into()),
         ("raise", RAISE.into()),
+        ("signal", signal.map_or(JsValue::UNDEFINED, JsValue::from)),
     ] {
         let _ = Reflect::set(&p, &key.into(), &value);
     }

@@ -33,6 +33,19 @@ extern "C" {
     fn shim_stack_pointer(raw: &JsValue) -> f64;
     /// Sets the shim's stack pointer back.
     fn set_shim_stack_pointer(raw: &JsValue, value: f64);
+    /// Calls `stop()` on the dispatchers when `signal` aborts; returns the
+    /// function that stops watching.
+    fn watch_abort(signal: &web_sys::AbortSignal, dispatchers: &js_sys::Array) -> Function;
+}
+
+/// Watches a run's signal while the run's dispatchers live: stops
+/// watching when dropped, with the [`Wasi`] that holds it.
+struct AbortWatch(Function);
+
+impl Drop for AbortWatch {
+    fn drop(&mut self) {
+        let _ = self.0.call0(&JsValue::UNDEFINED);
+    }
 }
 
 /// Which WASI a guest imports: `wasi_snapshot_preview1` (preview1) or
@@ -74,6 +87,8 @@ pub enum WasiError {
     Trap(String),
     /// The host failed (an output listener threw).
     Fault(String),
+    /// The run was stopped by its signal (the Rust `Wasi`'s options).
+    Stopped,
 }
 
 impl std::fmt::Display for WasiError {
@@ -88,6 +103,7 @@ impl std::fmt::Display for WasiError {
             WasiError::Exit(code) => write!(f, "the program exited with code {code}"),
             WasiError::Trap(m) => write!(f, "{m}"),
             WasiError::Fault(m) => write!(f, "{m}"),
+            WasiError::Stopped => write!(f, "the run was stopped"),
         }
     }
 }
@@ -124,6 +140,7 @@ pub struct Wasi {
     version: WasiVersion,
     return_on_exit: bool,
     started: std::cell::Cell<bool>,
+    _abort_watch: Option<AbortWatch>,
 }
 
 impl Wasi {
@@ -181,9 +198,14 @@ impl Wasi {
             stdin_queue: queue,
             memory_holder,
             captures: captures.clone(),
+            signal: options.signal.clone(),
         }));
         let (imports, borrowed, modes) =
             import_object(&shared, switchable).map_err(|e| RunError::Instantiate(error_message(&e)))?;
+        let abort_watch = options
+            .signal
+            .as_ref()
+            .map(|signal| AbortWatch(watch_abort(signal, &borrowed.dispatchers().iter().collect())));
         Ok(Wasi {
             shared,
             imports,
@@ -195,6 +217,7 @@ impl Wasi {
             version: WasiVersion::Preview1,
             return_on_exit: true,
             started: std::cell::Cell::new(false),
+            _abort_watch: abort_watch,
         })
     }
 
@@ -264,6 +287,7 @@ impl Wasi {
                 "browser-wasi: an output listener threw, so the run was ended: {}",
                 error_message(&thrown)
             )),
+            (Some(Ended::Stopped), _) => Termination::Stopped,
             (None, Ok(_)) => Termination::Exit(0),
             (None, Err(e)) if self.shared.recover() => Termination::Trap(format!(
                 "{} (the engine stopped the program inside a WASI call; the files are as that call left them)",
@@ -440,6 +464,7 @@ impl Wasi {
             }
             Termination::Trap(m) if matches!(self.ended(), Some(Ended::Fault(_))) => Err(WasiError::Fault(m)),
             Termination::Trap(m) => Err(WasiError::Trap(m)),
+            Termination::Stopped => Err(WasiError::Stopped),
         }
     }
 

@@ -56,6 +56,15 @@ export interface RunOptions {
   onStderr?: (chunk: Uint8Array) => void;
   /** What the program may use; see Limits. */
   limits?: Limits;
+  /**
+   * Stops the run when aborted; it resolves with `stopped` set, its output
+   * and files kept. A threads program is stopped at once (its workers are
+   * terminated); any other program at its next WASI call, or in a call
+   * that waits (a sleep, stdin). A program spinning without WASI calls
+   * cannot be stopped on its own thread: run it in a worker and terminate
+   * the worker.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -103,7 +112,8 @@ pub struct RunResult {
 
 #[wasm_bindgen]
 impl RunResult {
-    /// The exit code (`_start` returning is 0); `undefined` after a trap.
+    /// The exit code (`_start` returning is 0); `undefined` after a trap or
+    /// a stop.
     #[wasm_bindgen(getter, js_name = exitCode)]
     pub fn exit_code(&self) -> Option<u32> {
         self.inner.exit_code()
@@ -114,8 +124,14 @@ impl RunResult {
     pub fn trap(&self) -> Option<String> {
         match &self.inner.termination {
             Termination::Trap(m) => Some(m.clone()),
-            Termination::Exit(_) => None,
+            Termination::Exit(_) | Termination::Stopped => None,
         }
+    }
+
+    /// Whether the run was stopped by its `signal`.
+    #[wasm_bindgen(getter)]
+    pub fn stopped(&self) -> bool {
+        self.inner.termination == Termination::Stopped
     }
 
     /// All bytes written to stdout (the same array on every access).

@@ -118,10 +118,15 @@ pub(super) fn parse_options(o: &JsValue) -> Result<(WasiConfig, RunOptions, Vec<
     if let Some(limits) = get(o, "limits") {
         config.limits = parse_limits(&limits)?;
     }
+    let signal = match get(o, "signal") {
+        Some(s) => Some(s.dyn_into::<web_sys::AbortSignal>().map_err(|_| "signal must be an AbortSignal")?),
+        None => None,
+    };
     let opts = RunOptions {
         on_stdout: sink(&["onStdout", "stdout"])?,
         on_stderr: sink(&["onStderr", "stderr"])?,
         stdin: feed,
+        signal,
     };
     Ok((config, opts, pending))
 }

@@ -77,6 +77,7 @@ fn wasi_error(e: WasiError) -> JsValue {
         WasiError::Exit(_) => ("WasiExitError", None),
         WasiError::Trap(_) => ("RuntimeError", None),
         WasiError::Fault(_) => ("WasiHostError", None),
+        WasiError::Stopped => ("AbortError", None),
     };
     let err = error(name, &e.to_string());
     if let Some(code) = code {
