@@ -5,12 +5,17 @@
 //
 // Messages in (receive):  { type: "run", module, args, env, stdin, interactive, preopens, readonly }
 //                         { type: "stdin", text } / { type: "eof" }   (interactive stdin)
+//                         { type: "stop" }   (aborts the run's signal)
 // Messages out (post):    { type: "stdin-wanted" }   (the program waits for input)
 //                         { type: "output", stream: "stdout" | "stderr", chunk }
 //                         { type: "done", exitCode, trap, stopped, ms, threads, files, contents }
 //                         { type: "error", name, message }
 //
-// stop() aborts the run's signal: a threads program ends at once.
+// Stopping aborts the run's signal: a threads program ends at once, any
+// other at its next WASI call (or in a sleep or a stdin wait), and "done"
+// comes with `stopped` and the files as the program left them. A program
+// that spins without calls never sees it: the page then terminates the
+// runner worker.
 export function programRunner(runWasi, post) {
   // Output is forwarded in batches: at most one message per stream every
   // 16 ms while the program writes, and whatever is left when it pauses or
@@ -63,6 +68,12 @@ export function programRunner(runWasi, post) {
   }
 
   const controller = new AbortController();
+  function stop() {
+    controller.abort();
+    // A program waiting for typed input stops waiting.
+    ended = true;
+    deliver(null);
+  }
 
   async function run(data) {
     const started = performance.now();
@@ -100,11 +111,10 @@ export function programRunner(runWasi, post) {
         ended = true;
         return deliver(null);
       }
+      if (data.type === "stop") return stop();
       if (data.type === "run") run(data);
     },
-    stop() {
-      controller.abort();
-    },
+    stop,
   };
 }
 

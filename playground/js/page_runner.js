@@ -1,8 +1,8 @@
 // Runs a wasi-threads program on the page itself (playground/src/runner.rs
 // uses this instead of the runner worker for one). Its threads are workers
 // of their own and the kernel that serves their calls never blocks, so the
-// page stays responsive; Stop aborts the run's signal, which terminates
-// every thread at once. Running the kernel here rather than in the runner
+// page stays responsive; Stop aborts the run's signal (a "stop" message),
+// which terminates every thread at once. Running the kernel here rather than in the runner
 // worker also spares a level of nested workers.
 //
 // start_on_page(onmessage) returns { postMessage, terminate }, shaped like
@@ -45,6 +45,7 @@ export function start_on_page(onmessage) {
       if (runner) runner.receive(data);
       else queued.push(data);
     },
+    // Stops the run and drops whatever it reports afterwards.
     terminate() {
       live = false;
       runner?.stop();

@@ -69,6 +69,8 @@ pub enum RunEvent {
     Done {
         exit_code: Option<u32>,
         trap: Option<String>,
+        /// Stopped on request ([`RunHandle::request_stop`]).
+        stopped: bool,
         ms: f64,
         /// Threads a wasi-threads program started (0 for others).
         threads: u32,
@@ -104,6 +106,16 @@ impl RunHandle {
     pub fn send_eof(&self) {
         let msg = Object::new();
         let _ = Reflect::set(&msg, &"type".into(), &"eof".into());
+        self.runner.post(&msg);
+    }
+
+    /// Asks the program to stop (aborts its run's signal): it ends at its
+    /// next WASI call, a threads program at once, and reports `Done` with
+    /// `stopped` and its files. One that spins without calls goes on:
+    /// [`RunHandle::stop`] ends it.
+    pub fn request_stop(&self) {
+        let msg = Object::new();
+        let _ = Reflect::set(&msg, &"type".into(), &"stop".into());
         self.runner.post(&msg);
     }
 
@@ -156,6 +168,7 @@ fn event(data: &JsValue) -> Option<RunEvent> {
             Some(RunEvent::Done {
                 exit_code: get(data, "exitCode").as_f64().map(|c| c as u32),
                 trap: get(data, "trap").as_string(),
+                stopped: get(data, "stopped").as_bool().unwrap_or(false),
                 ms: get(data, "ms").as_f64().unwrap_or(0.0),
                 threads: get(data, "threads").as_f64().unwrap_or(0.0) as u32,
                 files,

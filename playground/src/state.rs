@@ -37,6 +37,10 @@ impl Loaded {
     }
 }
 
+/// How long a stopped program has to end on its own before its worker is
+/// terminated (and its files with it).
+pub const STOP_GRACE_MS: u64 = 500;
+
 /// Where the current or last run is.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Status {
@@ -87,6 +91,8 @@ pub struct AppState {
     /// The running program waits for typed input.
     pub wants_input: RwSignal<bool>,
     handle: StoredValue<Option<RunHandle>, LocalStorage>,
+    /// Counts runs, so that a Stop's grace timer ends only its own run.
+    run_number: StoredValue<u64>,
     parsers: StoredValue<[AnsiParser; 2], LocalStorage>,
 }
 
@@ -103,6 +109,7 @@ impl AppState {
             message: RwSignal::new(None),
             wants_input: RwSignal::new(false),
             handle: StoredValue::new_local(None),
+            run_number: StoredValue::new(0),
             parsers: StoredValue::new_local(Default::default()),
         }
     }
@@ -157,16 +164,19 @@ impl AppState {
                 })
             })
             .collect();
+        // A stopped run still in its grace period ends now.
+        self.end_worker();
         self.output.set(Vec::new());
         self.files.set(Vec::new());
         self.viewing.set(None);
         self.parsers.set_value(Default::default());
         self.status.set(Status::Running);
+        self.run_number.update_value(|n| *n += 1);
         let state = self;
         let threads = loaded.info.as_ref().is_ok_and(|i| i.threads().is_some());
         let started = runner::start(&loaded.bytes, argv, &config, threads, move |event| match event {
             RunEvent::Output(stream, chunk) => state.push_output(stream, &chunk),
-            RunEvent::Done { exit_code, trap, ms, threads, files, contents } => {
+            RunEvent::Done { exit_code, trap, stopped, ms, threads, files, contents } => {
                 let rows = files
                     .into_iter()
                     .map(|f| FileRow {
@@ -179,7 +189,11 @@ impl AppState {
                     .collect();
                 state.contents.set_value(contents);
                 state.files.set(rows);
-                state.status.set(Status::Finished { exit_code, trap, ms, threads });
+                state.status.set(if stopped {
+                    Status::Stopped
+                } else {
+                    Status::Finished { exit_code, trap, ms, threads }
+                });
                 state.end_worker();
             }
             RunEvent::Failed { name, message } => {
@@ -224,12 +238,26 @@ impl AppState {
         });
     }
 
-    /// Ends the running program at once.
+    /// Stops the running program: it is asked to stop (it does at its
+    /// next WASI call, a threaded one at once) and then shows its output
+    /// and files; one still running after [`STOP_GRACE_MS`] (spinning
+    /// without calls) has its worker terminated.
     pub fn stop(self) {
-        self.end_worker();
-        if self.status.get_untracked() == Status::Running {
-            self.status.set(Status::Stopped);
+        if self.status.get_untracked() != Status::Running {
+            return self.end_worker();
         }
+        self.status.set(Status::Stopped);
+        self.wants_input.set(false);
+        self.handle.with_value(|h| h.as_ref().map(RunHandle::request_stop));
+        let run = self.run_number.get_value();
+        set_timeout(
+            move || {
+                if self.run_number.get_value() == run {
+                    self.end_worker();
+                }
+            },
+            std::time::Duration::from_millis(STOP_GRACE_MS),
+        );
     }
 
     /// Puts the setup into the address bar, so the link reproduces it.

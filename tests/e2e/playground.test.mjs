@@ -96,6 +96,25 @@ for (const [name, launch] of Object.entries(BROWSERS)) {
     }
   });
 
+  test(`${name}: Stop ends a sleeping program at its next call`, async () => {
+    const browser = await launch();
+    try {
+      const { page, errors } = await open(browser, server.url);
+      await loadExample(page, "Progress", "progress.wasm");
+      await page.click("button.run");
+      await page.waitForFunction(() => document.querySelector("pre.output").textContent.includes("1/8"));
+      await page.click("button.stop");
+      assert.equal(await status(page), "stopped");
+      // A step takes 250 ms: had it gone on, 3/8 would be out by now.
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.doesNotMatch(await output(page), /3\/8/);
+      assert.equal(await status(page), "stopped");
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+
   test(`${name}: the Threads example hashes files on several workers`, async () => {
     const browser = await launch();
     try {
@@ -138,6 +157,9 @@ for (const [name, launch] of Object.entries(BROWSERS)) {
         for (let i = 0; i < 50 && page.workers().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
         assert.equal(page.workers().length, 0, `${page.workers().length} workers left after Stop`);
       }
+      // Stopped by its signal, the run still reports its files.
+      await page.waitForSelector('tr:has-text("/data/part8.txt")');
+      assert.equal(await status(page), "stopped");
       await loadExample(page, "Hello", "hello.wasm");
       await page.click("button.run");
       await page.waitForFunction(() => /exit code 0/.test(document.querySelector(".status").textContent));
