@@ -20,6 +20,13 @@ async function loadExample(page, title, wasm) {
   await page.waitForFunction((w) => document.querySelector(".summary strong")?.textContent === w, wasm);
 }
 
+// Runs the Progress example (a line every 250 ms) until its first line.
+async function runProgressToItsFirstLine(page) {
+  await loadExample(page, "Progress", "progress.wasm");
+  await page.click("button.run");
+  await page.waitForFunction(() => document.querySelector("pre.output").textContent.includes("1/8"));
+}
+
 for (const [name, launch] of Object.entries(BROWSERS)) {
   test(`${name}: run an example with an argument and a new file, then browse the files`, async () => {
     const browser = await launch();
@@ -55,9 +62,7 @@ for (const [name, launch] of Object.entries(BROWSERS)) {
     const browser = await launch();
     try {
       const { page, errors } = await open(browser, server.url);
-      await loadExample(page, "Progress", "progress.wasm");
-      await page.click("button.run");
-      await page.waitForFunction(() => document.querySelector("pre.output").textContent.includes("1/8"));
+      await runProgressToItsFirstLine(page);
       assert.equal(await status(page), "running…", "the first line arrived before the end");
       await page.waitForFunction(() => /exit code 0/.test(document.querySelector(".status").textContent), null, { timeout: 20000 });
       assert.match(await output(page), /8\/8[\s\S]*finished in/);
@@ -100,9 +105,7 @@ for (const [name, launch] of Object.entries(BROWSERS)) {
     const browser = await launch();
     try {
       const { page, errors } = await open(browser, server.url);
-      await loadExample(page, "Progress", "progress.wasm");
-      await page.click("button.run");
-      await page.waitForFunction(() => document.querySelector("pre.output").textContent.includes("1/8"));
+      await runProgressToItsFirstLine(page);
       await page.click("button.stop");
       assert.equal(await status(page), "stopped");
       // A step takes 250 ms: had it gone on, 3/8 would be out by now.
