@@ -114,18 +114,25 @@ pub fn run(wasm: &[u8], config: &WasiConfig) -> Result<Outcome, String> {
     Ok(Outcome { exit: seen.exit, trap: seen.trap, stdout: seen.stdout, stderr: seen.stderr, fs })
 }
 
+/// Compiles `wasm` under wasmi, with a store holding a fresh `WasiCtx` for
+/// `config` and a linker with the WASI imports.
+fn prepare(wasm: &[u8], config: &WasiConfig) -> Result<(Module, Store<State>, Linker<State>), String> {
+    let engine = Engine::default();
+    let module = Module::new(&engine, wasm).map_err(|e| e.to_string())?;
+    let ctx = WasiCtx::new(config.clone(), Box::new(NativeHost::default())).map_err(|e| e.to_string())?;
+    let store = Store::new(&engine, State { ctx, log: Vec::new() });
+    let mut linker = Linker::new(&engine);
+    define_imports(&mut linker).map_err(|e| e.to_string())?;
+    Ok((module, store, linker))
+}
+
 /// Runs a command module under wasmi and returns all it did (a refused
 /// module is `Seen::error`, and then there is no filesystem).
 pub fn run_seen(wasm: &[u8], config: &WasiConfig) -> Result<(Seen, Option<Filesystem>), String> {
     if let Err(e) = browser_wasi::inspect(wasm).and_then(|i| i.check_runnable()) {
         return Ok((Seen { error: Some(format!("{e:?}")), ..Seen::default() }, None));
     }
-    let engine = Engine::default();
-    let module = Module::new(&engine, wasm).map_err(|e| e.to_string())?;
-    let ctx = WasiCtx::new(config.clone(), Box::new(NativeHost::default())).map_err(|e| e.to_string())?;
-    let mut store = Store::new(&engine, State { ctx, log: Vec::new() });
-    let mut linker = Linker::new(&engine);
-    define_imports(&mut linker).map_err(|e| e.to_string())?;
+    let (module, mut store, linker) = prepare(wasm, config)?;
     let ended = |e: wasmi::Error| match e.i32_exit_status() {
         Some(code) => (Some(code as u32), None),
         None => (None, Some(e.to_string())),
@@ -166,12 +173,7 @@ pub struct Reactor {
 impl Reactor {
     /// Instantiates `wasm` and runs its `_initialize`.
     pub fn new(wasm: &[u8], config: &WasiConfig) -> Result<Reactor, String> {
-        let engine = Engine::default();
-        let module = Module::new(&engine, wasm).map_err(|e| e.to_string())?;
-        let ctx = WasiCtx::new(config.clone(), Box::new(NativeHost::default())).map_err(|e| e.to_string())?;
-        let mut store = Store::new(&engine, State { ctx, log: Vec::new() });
-        let mut linker = Linker::new(&engine);
-        define_imports(&mut linker).map_err(|e| e.to_string())?;
+        let (module, mut store, mut linker) = prepare(wasm, config)?;
         linker
             .func_wrap("env", "log", |mut caller: Caller<'_, State>, ptr: u32, len: u32| {
                 let memory = caller.get_export("memory").and_then(Extern::into_memory);
