@@ -235,13 +235,11 @@ export function or_abort(promise, signal) {
   });
 }
 
-// Calls `stop()` on each dispatcher when `signal` is aborted (at once if it
-// already is); returns the function that stops watching, called when the
-// run is over (its dispatchers are freed then).
-export function watch_abort(signal, dispatchers) {
-  const stop = () => {
-    for (const d of dispatchers) d.stop();
-  };
+// Calls `dispatcher.stop()` when `signal` is aborted (at once if it already
+// is); returns the function that stops watching, called when the run is
+// over (its dispatchers are freed then).
+export function watch_abort(signal, dispatcher) {
+  const stop = () => dispatcher.stop();
   if (signal.aborted) {
     stop();
     return () => {};

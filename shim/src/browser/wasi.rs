@@ -33,9 +33,9 @@ extern "C" {
     fn shim_stack_pointer(raw: &JsValue) -> f64;
     /// Sets the shim's stack pointer back.
     fn set_shim_stack_pointer(raw: &JsValue, value: f64);
-    /// Calls `stop()` on the dispatchers when `signal` aborts; returns the
-    /// function that stops watching.
-    fn watch_abort(signal: &web_sys::AbortSignal, dispatchers: &js_sys::Array) -> Function;
+    /// Calls `dispatcher.stop()` when `signal` aborts; returns the function
+    /// that stops watching.
+    fn watch_abort(signal: &web_sys::AbortSignal, dispatcher: &JsValue) -> Function;
 }
 
 /// Watches a run's signal while the run's dispatchers live: stops
@@ -202,10 +202,12 @@ impl Wasi {
         }));
         let (imports, borrowed, modes) =
             import_object(&shared, switchable).map_err(|e| RunError::Instantiate(error_message(&e)))?;
+        // The dispatchers share one state: stopping one stops the run.
         let abort_watch = options
             .signal
             .as_ref()
-            .map(|signal| AbortWatch(watch_abort(signal, &borrowed.dispatchers().iter().collect())));
+            .zip(borrowed.dispatchers().first())
+            .map(|(signal, dispatcher)| AbortWatch(watch_abort(signal, dispatcher)));
         Ok(Wasi {
             shared,
             imports,
