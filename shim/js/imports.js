@@ -28,6 +28,22 @@ export function jspi_available() {
   return typeof WebAssembly.Suspending === "function" && typeof WebAssembly.promising === "function";
 }
 
+// Whether directory handles can be moved (Firefox's OPFS; Chrome's moves
+// files only): a guest's directory rename in a store is EXDEV without it.
+export function can_move_directories() {
+  return typeof FileSystemDirectoryHandle !== "undefined" && typeof FileSystemDirectoryHandle.prototype.move === "function";
+}
+
+// Whether `value` is a directory handle (a preopen kept in a store).
+export function is_directory_handle(value) {
+  return typeof FileSystemDirectoryHandle !== "undefined" && value instanceof FileSystemDirectoryHandle;
+}
+
+// Serves a run's directory handles: store.js, imported the first time.
+export function serve_store_at(url, handles, dispatch) {
+  return import(url).then((m) => m.serve(handles, dispatch));
+}
+
 export function promising(f) {
   return WebAssembly.promising(f);
 }
@@ -48,6 +64,27 @@ function suspending(dispatch, name, pending, raise) {
       while (v === pending) {
         dispatch.resume(await dispatch.wait());
         v = f(a, b, c, d);
+      }
+      if (v === raise) throw dispatch.take_error();
+      return v;
+    })();
+  });
+}
+
+// The same for any call, whatever its arguments: with a preopen kept in a
+// directory handle, every descriptor and path call may have to wait for
+// the store (see store.js).
+function suspendingAny(dispatch, name, pending, raise) {
+  const f = dispatch[name].bind(dispatch);
+  return new WebAssembly.Suspending(function (...args) {
+    const r = f(...args);
+    if (r === raise) throw dispatch.take_error();
+    if (r !== pending) return r;
+    return (async () => {
+      let v = r;
+      while (v === pending) {
+        dispatch.resume(await dispatch.wait());
+        v = f(...args);
       }
       if (v === raise) throw dispatch.take_error();
       return v;
@@ -118,7 +155,7 @@ export function release_adapters(used, reuse) {
 // With a switch module (the WASI object, under JSPI), the calls that may
 // wait go through a switch whose `mode` global picks their plain version
 // (start) or their suspending one (startAsync); see adapter.rs.
-export function make_imports(modules, dispatchers, names, jspi, interactive, pending, raise, adapter, raw, memory, switchModule) {
+export function make_imports(modules, dispatchers, names, jspi, interactive, pending, raise, adapter, raw, memory, switchModule, store) {
   if (shimExports === null) {
     shimExports = {};
     for (const name of names[0]) if (raw["dispatch_" + name]) shimExports[name] = raw["dispatch_" + name];
@@ -132,7 +169,9 @@ export function make_imports(modules, dispatchers, names, jspi, interactive, pen
     const a = takeAdapter(adapter, d);
     used.push(a);
     for (const name of names[i]) {
-      if (jspi && (name === "poll_oneoff" || (name === "fd_read" && interactive))) {
+      if (jspi && store && (name.startsWith("fd_") || name.startsWith("path_"))) {
+        ns[name] = suspendingAny(d, name, pending, raise);
+      } else if (jspi && (name === "poll_oneoff" || (name === "fd_read" && interactive))) {
         ns[name] = suspending(d, name, pending, raise);
       } else if (name === "proc_exit") {
         ns[name] = (code) => {

@@ -3,7 +3,7 @@
 
 use core::fmt;
 
-use crate::vfs::Tree;
+use crate::vfs::{StoreAbilities, Tree};
 
 /// A directory given to the guest at a path.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -14,6 +14,11 @@ pub struct PreopenDir {
     pub tree: Tree,
     /// Refuse every change below it.
     pub readonly: bool,
+    /// The directory is kept in the edge's store (a browser's directory
+    /// handle), not in `tree`: its entries are read from there when the
+    /// guest needs them, and its changes go back there (see
+    /// [`crate::vfs::store`]).
+    pub in_store: bool,
 }
 
 /// How much a run may use. A guest at a limit gets an errno, as on a full
@@ -66,6 +71,8 @@ pub struct WasiConfig {
     pub preopens: Vec<PreopenDir>,
     /// What the run may use.
     pub limits: Limits,
+    /// What the store of the preopens kept in one can do.
+    pub store_abilities: StoreAbilities,
 }
 
 impl WasiConfig {
@@ -100,13 +107,36 @@ impl WasiConfig {
 
     /// Exposes a read-write directory with these contents at `guest_path`.
     pub fn preopen(mut self, guest_path: impl Into<String>, tree: Tree) -> Self {
-        self.preopens.push(PreopenDir { guest_path: guest_path.into(), tree, readonly: false });
+        self.preopens.push(PreopenDir {
+            guest_path: guest_path.into(),
+            tree,
+            readonly: false,
+            in_store: false,
+        });
         self
     }
 
     /// Exposes a read-only directory with these contents at `guest_path`.
     pub fn preopen_readonly(mut self, guest_path: impl Into<String>, tree: Tree) -> Self {
-        self.preopens.push(PreopenDir { guest_path: guest_path.into(), tree, readonly: true });
+        self.preopens.push(PreopenDir {
+            guest_path: guest_path.into(),
+            tree,
+            readonly: true,
+            in_store: false,
+        });
+        self
+    }
+
+    /// Exposes a directory kept in the edge's store at `guest_path` (the
+    /// edge gives the store's handle to the key the run's context assigns
+    /// the preopen's root: [`crate::vfs::Inode::store`]).
+    pub fn preopen_store(mut self, guest_path: impl Into<String>, readonly: bool) -> Self {
+        self.preopens.push(PreopenDir {
+            guest_path: guest_path.into(),
+            tree: Tree::dir(),
+            readonly,
+            in_store: true,
+        });
         self
     }
 
@@ -165,6 +195,15 @@ pub enum ConfigError {
     /// A wasi-threads program was given to the synchronous runner: its
     /// threads run in workers, which a blocked thread cannot serve.
     ThreadsNeedAsync,
+    /// A preopen is a directory handle, which only an asynchronous run
+    /// in a browser with JSPI can reach (its every call is a promise).
+    DirectoryHandlesNeedJspi,
+    /// A preopen is a directory handle and the program is a wasi-threads
+    /// one: not supported yet.
+    DirectoryHandlesWithThreads,
+    /// The preopens kept in a store and the directory handles given do not
+    /// match in number.
+    DirectoryHandlesMismatch { preopens: usize, handles: usize },
 }
 
 impl fmt::Display for ConfigError {
@@ -195,6 +234,18 @@ impl fmt::Display for ConfigError {
                 )
             }
             ConfigError::TooManyPreopens => write!(f, "too many preopened directories"),
+            ConfigError::DirectoryHandlesNeedJspi => {
+                write!(
+                    f,
+                    "a directory handle preopen needs JSPI and an asynchronous run (runWasi, startAsync)"
+                )
+            }
+            ConfigError::DirectoryHandlesWithThreads => {
+                write!(f, "a directory handle preopen cannot serve a wasi-threads program yet")
+            }
+            ConfigError::DirectoryHandlesMismatch { preopens, handles } => {
+                write!(f, "{preopens} preopens are directory handles, but {handles} handles were given")
+            }
             ConfigError::ThreadsNeedCrossOriginIsolation => write!(
                 f,
                 "this is a wasi-threads program (wasm32-wasip1-threads: it imports a shared memory), which \

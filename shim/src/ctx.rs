@@ -7,7 +7,9 @@ use crate::fd_table::{Descriptor, FdTable, OpenDir, Stdio, PREOPEN_RIGHTS};
 use crate::filesystem::{Filesystem, FsView};
 use crate::host::Host;
 use crate::stdio::{BytesInput, CapturedBytes, InputSource, Output};
-use crate::vfs::{Ino, Tree, Vfs, VfsLimits};
+use std::rc::Rc;
+
+use crate::vfs::{Ino, Store, Tree, Vfs, VfsLimits};
 
 /// A NUL-terminated string list laid out once, as `args_get` and
 /// `environ_get` copy it: the bytes, and each string's offset in them.
@@ -41,6 +43,9 @@ pub struct WasiCtx {
     pub host: Box<dyn Host>,
     /// The preopens' guest paths and root inodes, in configuration order.
     pub preopens: Vec<(String, Ino)>,
+    /// The same, less those kept in a store (the store has their files;
+    /// what this run saw of them is only a part).
+    memory_preopens: Vec<(String, Ino)>,
     /// The edge can suspend the guest (JSPI): calls that must wait return
     /// [`crate::syscalls::Stop::Pending`] instead of blocking the thread.
     pub can_suspend: bool,
@@ -65,17 +70,23 @@ impl WasiCtx {
             stderr: Output::capturing(config.limits.stderr_bytes),
             host,
             preopens: Vec::new(),
+            memory_preopens: Vec::new(),
             can_suspend: false,
             poll_origin: None,
         };
         for s in [Stdio::Stdin, Stdio::Stdout, Stdio::Stderr] {
             ctx.fds.insert(Descriptor::stdio(s)).map_err(|_| ConfigError::TooManyPreopens)?;
         }
+        let store = Rc::new(Store::new(config.store_abilities));
         for mut p in config.preopens {
             let Some(entries) = p.tree.take_entries() else {
                 return Err(ConfigError::PreopenNotADirectory { guest_path: p.guest_path });
             };
-            let root = ctx.vfs.new_root(now, p.readonly).map_err(|_| ConfigError::TooManyPreopens)?;
+            let root = if p.in_store {
+                ctx.vfs.new_store_root(&store, now, p.readonly).map_err(|_| ConfigError::TooManyPreopens)?.0
+            } else {
+                ctx.vfs.new_root(now, p.readonly).map_err(|_| ConfigError::TooManyPreopens)?
+            };
             ctx.vfs.fill(root, entries, now).map_err(|errno| ConfigError::InvalidPreopenEntry {
                 guest_path: p.guest_path.clone(),
                 errno,
@@ -89,6 +100,9 @@ impl WasiCtx {
                     rights: PREOPEN_RIGHTS,
                 }))
                 .map_err(|_| ConfigError::TooManyPreopens)?;
+            if !p.in_store {
+                ctx.memory_preopens.push((p.guest_path.clone(), root));
+            }
             ctx.preopens.push((p.guest_path, root));
         }
         // What the page gave is in; the limits bound what the guest adds.
@@ -97,15 +111,17 @@ impl WasiCtx {
         Ok(ctx)
     }
 
-    /// The current contents of every preopen, by guest path (also those
-    /// whose descriptor the guest closed).
+    /// The current contents of every preopen in memory, by guest path
+    /// (also those whose descriptor the guest closed; a preopen kept in a
+    /// store is read there).
     pub fn preopen_trees(&self) -> Vec<(String, Tree)> {
-        crate::filesystem::trees(&self.vfs, &self.preopens)
+        crate::filesystem::trees(&self.vfs, &self.memory_preopens)
     }
 
-    /// Its filesystem, to read (between the calls of a reactor, say).
+    /// Its filesystem in memory, to read (between the calls of a reactor,
+    /// say).
     pub fn filesystem(&self) -> FsView<'_> {
-        FsView::new(&self.vfs, &self.preopens)
+        FsView::new(&self.vfs, &self.memory_preopens)
     }
 
     /// Ends the run's state: what it wrote to stdout and stderr, and its
@@ -114,7 +130,7 @@ impl WasiCtx {
         (
             self.stdout.captured.unwrap_or_default(),
             self.stderr.captured.unwrap_or_default(),
-            Filesystem::new(self.vfs, self.preopens),
+            Filesystem::new(self.vfs, self.memory_preopens),
         )
     }
 }

@@ -11,6 +11,8 @@ use browser_wasi::{PreopenDir, Tree, WasiConfig};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod fake_store;
 pub mod fuzz;
 pub mod hostile;
 #[cfg(not(target_arch = "wasm32"))]
@@ -50,6 +52,10 @@ pub struct Case {
     /// Limits for browser-wasi (wasmtime has none of these).
     #[serde(default)]
     pub limits: CaseLimits,
+    /// Why the case cannot run with its preopens kept in a store (a
+    /// directory handle): it makes symlinks or hard links, which a store
+    /// has not. Unset, every differential test runs it in a store too.
+    pub store_differs: Option<String>,
 }
 
 /// A case's limits: the ones unset keep their defaults.
@@ -78,12 +84,14 @@ impl Case {
                     guest_path: path.clone(),
                     tree: tree_from_case(tree),
                     readonly: self.readonly.contains(path),
+                    in_store: false,
                 })
                 .collect(),
             limits: browser_wasi::Limits {
                 threads: self.limits.threads.unwrap_or(browser_wasi::Limits::default().threads),
                 ..Default::default()
             },
+            store_abilities: Default::default(),
         }
     }
 }

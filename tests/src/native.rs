@@ -5,12 +5,13 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use browser_wasi::abi::{ClockId, Errno, Flavor};
 use browser_wasi::memory::SliceMemory;
-use browser_wasi::syscalls::{self, answer, Answer, Env};
+use browser_wasi::syscalls::{self, answer, Answer, Env, Stop, Wait};
 use browser_wasi::{Host, WasiConfig, WasiCtx};
 use wasmi::{Caller, Engine, Extern, Linker, Module, Store};
 
 use browser_wasi::filesystem::Filesystem;
 
+use crate::fake_store::FakeStore;
 use crate::hostile::Seen;
 use crate::Outcome;
 
@@ -60,6 +61,8 @@ pub struct State {
     pub ctx: WasiCtx,
     /// What the guest passed to `env.log`, one string per call.
     pub log: Vec<String>,
+    /// The store of the preopens kept in one.
+    pub store: FakeStore,
 }
 
 /// Calls a core syscall with the guest's memory; `proc_exit` becomes
@@ -67,7 +70,7 @@ pub struct State {
 fn call(
     caller: &mut Caller<'_, State>,
     flavor: Flavor,
-    f: impl FnOnce(&mut Env) -> syscalls::SysResult,
+    f: impl Fn(&mut Env) -> syscalls::SysResult,
 ) -> Result<u32, wasmi::Error> {
     let memory = caller.get_export("memory").and_then(Extern::into_memory);
     let mut empty: [u8; 0] = [];
@@ -76,8 +79,16 @@ fn call(
         None => (&mut empty, caller.data_mut()),
     };
     let mut mem = SliceMemory(mem);
-    let mut env = Env { ctx: &mut state.ctx, mem: &mut mem, flavor };
-    match answer(f(&mut env), env.ctx.can_suspend) {
+    let State { ctx, store, .. } = state;
+    let r = loop {
+        let mut env = Env { ctx, mem: &mut mem, flavor };
+        match syscalls::with_store(&mut env, &f) {
+            // The fake store answers at once: serve it, and call again.
+            Err(Stop::Pending(Wait::Store)) => store.serve(ctx),
+            r => break r,
+        }
+    };
+    match answer(r, ctx.can_suspend) {
         Answer::Errno(errno) => Ok(errno),
         Answer::Exit(code) => Err(wasmi::Error::i32_exit(code as i32)),
         Answer::Fault => Err(wasmi::Error::new("the host failed")),
@@ -120,7 +131,7 @@ fn prepare(wasm: &[u8], config: &WasiConfig) -> Result<(Module, Store<State>, Li
     let engine = Engine::default();
     let module = Module::new(&engine, wasm).map_err(|e| e.to_string())?;
     let ctx = WasiCtx::new(config.clone(), Box::new(NativeHost::default())).map_err(|e| e.to_string())?;
-    let store = Store::new(&engine, State { ctx, log: Vec::new() });
+    let store = Store::new(&engine, State { ctx, log: Vec::new(), store: FakeStore::default() });
     let mut linker = Linker::new(&engine);
     define_imports(&mut linker).map_err(|e| e.to_string())?;
     Ok((module, store, linker))
@@ -133,20 +144,7 @@ pub fn run_seen(wasm: &[u8], config: &WasiConfig) -> Result<(Seen, Option<Filesy
         return Ok((Seen { error: Some(format!("{e:?}")), ..Seen::default() }, None));
     }
     let (module, mut store, linker) = prepare(wasm, config)?;
-    let ended = |e: wasmi::Error| match e.i32_exit_status() {
-        Some(code) => (Some(code as u32), None),
-        None => (None, Some(e.to_string())),
-    };
-    let (exit, trap) = match linker.instantiate_and_start(&mut store, &module) {
-        Err(e) => ended(e),
-        Ok(instance) => {
-            let start = instance.get_typed_func::<(), ()>(&store, "_start").map_err(|e| e.to_string())?;
-            match start.call(&mut store, ()) {
-                Ok(()) => (Some(0), None),
-                Err(e) => ended(e),
-            }
-        }
-    };
+    let (exit, trap) = start(&linker, &mut store, &module)?;
     let ctx = store.into_data().ctx;
     let stdout_dropped = ctx.stdout.dropped();
     let (stdout, stderr, fs) = ctx.finish();
@@ -160,6 +158,83 @@ pub fn run_seen(wasm: &[u8], config: &WasiConfig) -> Result<(Seen, Option<Filesy
         entries: fs.entries(),
     };
     Ok((seen, Some(fs)))
+}
+
+/// Runs a command module under wasmi with every preopen kept in a
+/// [`FakeStore`] (as a browser's directory handle keeps one): what the
+/// preopens hold afterwards is read from the store, after the end-of-run
+/// write-back. Also returns the store's log of what was asked and done.
+pub fn run_in_store(wasm: &[u8], config: &WasiConfig) -> Result<(Outcome, Vec<String>), String> {
+    run_in(wasm, config, FakeStore::default())
+}
+
+/// [`run_in_store`] with this store (a quota, say), empty as yet.
+pub fn run_in(wasm: &[u8], config: &WasiConfig, fake: FakeStore) -> Result<(Outcome, Vec<String>), String> {
+    if config.preopens.iter().any(|p| has_symlink(&p.tree)) {
+        return Err(HAS_SYMLINKS.into());
+    }
+    let mut stored = config.clone();
+    let trees: Vec<_> = stored
+        .preopens
+        .iter_mut()
+        .map(|p| {
+            p.in_store = true;
+            std::mem::replace(&mut p.tree, browser_wasi::Tree::dir())
+        })
+        .collect();
+    let (module, mut store, linker) = prepare(wasm, &stored)?;
+    let mut roots = Vec::new();
+    {
+        let state = store.data_mut();
+        state.store = fake;
+        for ((_, root), tree) in state.ctx.preopens.clone().iter().zip(&trees) {
+            let n = state.store.add_root(tree);
+            let key = state.ctx.vfs.get(*root).map_err(|e| format!("{e:?}"))?.store;
+            state.store.bind(key, n);
+            roots.push(n);
+        }
+    }
+    let (exit, trap) = start(&linker, &mut store, &module)?;
+    let State { mut ctx, store: mut fake, .. } = store.into_data();
+    ctx.vfs.sync_all();
+    fake.serve(&mut ctx);
+    let fs = ctx.preopens.iter().zip(&roots).map(|((path, _), &n)| (path.clone(), fake.tree(n))).collect();
+    let (stdout, stderr, _) = ctx.finish();
+    let outcome = Outcome { exit, trap, stdout: stdout.to_vec(), stderr: stderr.to_vec(), fs };
+    Ok((outcome, fake.log))
+}
+
+/// What [`run_in_store`] says of preopens a store cannot hold.
+pub const HAS_SYMLINKS: &str = "its preopens hold symlinks, which a store has not";
+
+fn has_symlink(t: &browser_wasi::Tree) -> bool {
+    match t {
+        browser_wasi::Tree::Symlink(_) => true,
+        browser_wasi::Tree::Dir(e) => e.values().any(has_symlink),
+        browser_wasi::Tree::File(_) => false,
+    }
+}
+
+/// Instantiates and runs `_start`: the exit code, or the trap.
+fn start(
+    linker: &Linker<State>,
+    store: &mut Store<State>,
+    module: &Module,
+) -> Result<(Option<u32>, Option<String>), String> {
+    let ended = |e: wasmi::Error| match e.i32_exit_status() {
+        Some(code) => (Some(code as u32), None),
+        None => (None, Some(e.to_string())),
+    };
+    Ok(match linker.instantiate_and_start(&mut *store, module) {
+        Err(e) => ended(e),
+        Ok(instance) => {
+            let start = instance.get_typed_func::<(), ()>(&*store, "_start").map_err(|e| e.to_string())?;
+            match start.call(&mut *store, ()) {
+                Ok(()) => (Some(0), None),
+                Err(e) => ended(e),
+            }
+        }
+    })
 }
 
 /// A reactor under wasmi, as the WASI object runs one in a browser: made

@@ -14,6 +14,21 @@ macro_rules! case {
             if let Err(diff) = browser_wasi_tests::compare_case(include_str!($expected), &got, &case) {
                 panic!("{} differs from wasmtime:\n{diff}", stringify!($name));
             }
+            // The same case with every preopen kept in a store (as a
+            // browser's directory handle keeps one), where it can be.
+            if let Some(why) = case.store_differs {
+                assert!(!why.is_empty());
+                return;
+            }
+            let config = case.config(stringify!($name));
+            let got = match browser_wasi_tests::native::run_in_store(include_bytes!($wasm), &config) {
+                Ok((got, _)) => got,
+                Err(e) if e == browser_wasi_tests::native::HAS_SYMLINKS => return,
+                Err(e) => panic!("{e}"),
+            };
+            if let Err(diff) = browser_wasi_tests::compare_case(include_str!($expected), &got, &case) {
+                panic!("{} in a store differs from wasmtime:\n{diff}", stringify!($name));
+            }
         }
     };
 }

@@ -3,8 +3,10 @@
 //! optional hooks ([`RunOptions`]).
 
 use std::fmt;
+
 use std::future::Future;
 use std::pin::Pin;
+use wasm_bindgen::JsValue;
 
 use super::capture::Captured;
 use crate::config::ConfigError;
@@ -37,6 +39,11 @@ pub struct RunOutput {
     /// How many threads a wasi-threads program started (`thread-spawn`
     /// calls answered with a thread); 0 for any other program.
     pub threads: u32,
+    /// Why a directory handle did not take what the guest left unsynced
+    /// at the end of the run (written back then), if it refused: the
+    /// errno (`ENOSPC (51)` for a full quota) or the browser's error. The
+    /// guest's own syncs and closes got such errnos themselves.
+    pub store_error: Option<String>,
 }
 
 impl RunOutput {
@@ -110,4 +117,10 @@ pub struct RunOptions {
     /// waits (a sleep, stdin). A guest spinning without calls cannot be
     /// stopped on its own thread: run it in a worker and terminate that.
     pub signal: Option<web_sys::AbortSignal>,
+    /// The `FileSystemDirectoryHandle`s of the preopens made with
+    /// [`crate::WasiConfig::preopen_store`], in their order: OPFS
+    /// (`navigator.storage.getDirectory()`) or a folder the user picked
+    /// (`showDirectoryPicker()`). The run reads and writes them (it needs
+    /// JSPI, and is not a threads program).
+    pub directory_handles: Vec<JsValue>,
 }

@@ -26,6 +26,7 @@ use crate::adapter::RAISE;
 use crate::ctx::WasiCtx;
 use crate::stdio::{InputReady, InputSource};
 use crate::syscalls::{self, Answer, Env, Stop, Wait};
+use crate::vfs::{ListedEntry, Need, StoreOp};
 
 #[wasm_bindgen(module = "/js/imports.js")]
 extern "C" {
@@ -44,6 +45,7 @@ extern "C" {
         raw: &JsValue,
         memory: &Object,
         switch_module: &JsValue,
+        store: bool,
     ) -> Result<js_sys::Array, JsValue>;
     /// Sets the switches' mode (suspending or plain calls).
     pub(super) fn set_modes(modes: &JsValue, suspending: bool);
@@ -52,6 +54,20 @@ extern "C" {
     /// `promise`, or a promise that resolves (to undefined) as soon as
     /// `signal` is aborted, whichever comes first.
     fn or_abort(promise: &js_sys::Promise, signal: &web_sys::AbortSignal) -> js_sys::Promise;
+    /// `serve(handles, dispatcher)` of the module at `url` (store.js).
+    fn serve_store_at(url: &str, handles: &js_sys::Map, dispatcher: &JsValue) -> js_sys::Promise;
+}
+
+/// Serves a run's store (`shim/js/store.js`, loaded the first time): what
+/// the last call needs, then the changes queued. Never fails on the
+/// store's account (a failure is handed to the core as an errno).
+pub(super) async fn serve_store(shared: &Shared) -> Result<(), JsValue> {
+    let edge = shared.with(|s| s.store.as_ref().map(|e| (e.handles.clone(), e.dispatcher.clone()))).flatten();
+    if let Some((handles, dispatcher)) = edge {
+        let url = wasm_bindgen::link_to!(module = "/js/store.js");
+        JsFuture::from(serve_store_at(&url, &handles, &dispatcher)).await?;
+    }
+    Ok(())
 }
 
 /// What a dispatch method returns when the call must wait (never an errno).
@@ -109,6 +125,17 @@ pub(super) struct State {
     pub(super) captures: [JsValue; 2],
     /// The run's `signal`: a call that waits stops waiting when it aborts.
     pub(super) signal: Option<web_sys::AbortSignal>,
+    /// The directory handles of the preopens kept in a store, by key, and
+    /// a dispatcher for `store.js` to hand data in and out through.
+    pub(super) store: Option<StoreEdge>,
+}
+
+/// What `shim/js/store.js` serves a run's store with.
+pub(super) struct StoreEdge {
+    /// The core's keys → `FileSystemHandle`s.
+    pub(super) handles: js_sys::Map,
+    /// A dispatcher of the run (set once the import object is made).
+    pub(super) dispatcher: JsValue,
 }
 
 /// The run's [`State`] behind a flag instead of a `RefCell`: a JS
@@ -205,7 +232,12 @@ pub struct Dispatch {
 }
 
 impl Dispatch {
-    fn call(&self, f: impl FnOnce(&mut Env) -> syscalls::SysResult) -> u32 {
+    /// Runs one syscall on the run's state. Not generic: the body is there
+    /// once for every syscall, and each dispatch method only passes its own
+    /// call of the core (the shim's size; the indirect call costs a
+    /// nanosecond).
+    #[inline(never)]
+    fn call(&self, f: &mut dyn FnMut(&mut Env) -> syscalls::SysResult) -> u32 {
         let answer = self.shared.with(|st| {
             if st.ended.is_some() {
                 return RAISE;
@@ -213,7 +245,15 @@ impl Dispatch {
             let State { ctx, mem, pending, .. } = &mut *st;
             let can_suspend = ctx.can_suspend;
             let mut env = Env { ctx, mem, flavor: self.flavor };
-            match syscalls::answer(f(&mut env), can_suspend) {
+            // `with_store`, in halves that are not generic (the size).
+            let r = match syscalls::store_before(env.ctx) {
+                Some(r) => r,
+                None => {
+                    let r = f(&mut env);
+                    syscalls::store_after(env.ctx, r)
+                }
+            };
+            match syscalls::answer(r, can_suspend) {
                 Answer::Errno(e) => e,
                 Answer::Wait(w) => {
                     *pending = Some(w);
@@ -232,6 +272,21 @@ impl Dispatch {
         });
         answer.unwrap_or(Errno::Busy as u32)
     }
+}
+
+/// What file `ino` holds, to write back: `[len, base_len, offset, bytes,
+/// offset, bytes, ...]` (the chunks it wrote, copied).
+fn write_data(vfs: &crate::vfs::Vfs, ino: u64) -> JsValue {
+    let out = js_sys::Array::new();
+    if let Ok(data) = vfs.file(ino) {
+        out.push(&(data.len() as f64).into());
+        out.push(&(data.base_len() as f64).into());
+        for (at, bytes) in data.written_chunks() {
+            out.push(&(at as f64).into());
+            out.push(&Uint8Array::from(bytes).into());
+        }
+    }
+    out.into()
 }
 
 /// The error a call throws once the run is over: for `proc_exit`, a
@@ -298,6 +353,7 @@ impl Dispatch {
                         }
                     }
                 }
+                Some(Wait::Store) => serve_store(&shared).await?,
                 None => {}
             }
             Ok(origin.map_or(JsValue::UNDEFINED, JsValue::from))
@@ -323,6 +379,78 @@ impl Dispatch {
         self.shared.with(|s| s.ctx.poll_origin = origin);
     }
 
+    /// Takes in a directory's listing (see `Vfs::put_listing`): the
+    /// entries' names, and for each its kind (1: directory), size and
+    /// modification time (ms) in `meta`; returns their keys (0 for one left
+    /// out).
+    #[doc(hidden)]
+    pub fn store_listing(&self, ino: f64, names: js_sys::Array, meta: Vec<f64>) -> Vec<u32> {
+        let entries: Vec<ListedEntry> = names
+            .iter()
+            .zip(meta.chunks_exact(3))
+            .map(|(name, m)| ListedEntry {
+                name: name.as_string().unwrap_or_default(),
+                dir: m[0] == 1.0,
+                size: m[1] as u64,
+                mtim: (m[2].max(0.0) * 1e6) as u64,
+            })
+            .collect();
+        let keys = self.shared.with(|s| s.ctx.vfs.put_listing(ino as u64, &entries));
+        keys.and_then(Result::ok).unwrap_or_else(|| vec![0; entries.len()])
+    }
+
+    /// The next thing to do for the store, taken: what the last call
+    /// needs first, then its changes, each as `[kind, a, b, c]` (see
+    /// `store.js`); undefined when nothing is left.
+    #[doc(hidden)]
+    pub fn store_next(&self) -> JsValue {
+        let next = self.shared.with(|s| {
+            let st = s.ctx.vfs.store()?;
+            Some(match st.take_need() {
+                Some(need) => (Some(need), None, JsValue::UNDEFINED),
+                None => {
+                    let op = st.next_op();
+                    let data = match &op {
+                        Some(StoreOp::Write { ino, .. }) => write_data(&s.ctx.vfs, *ino),
+                        _ => JsValue::UNDEFINED,
+                    };
+                    (None, op, data)
+                }
+            })
+        });
+        let (kind, a, b, c): (u8, u32, f64, JsValue) = match next.flatten() {
+            Some((Some(Need::List { ino, key }), _, _)) => (5, key, ino as f64, JsValue::UNDEFINED),
+            Some((Some(Need::Read { key, offset, len }), _, _)) => {
+                (6, key, offset as f64, (len as f64).into())
+            }
+            Some((None, Some(op), data)) => match op {
+                StoreOp::CreateDir { parent, name, key } => (0, parent, key.into(), name.into()),
+                StoreOp::CreateFile { parent, name, key } => (1, parent, key.into(), name.into()),
+                StoreOp::Remove { parent, name } => (2, parent, 0.0, name.into()),
+                StoreOp::Move { key, parent, name } => (3, key, parent.into(), name.into()),
+                StoreOp::Write { ino, key } => (4, key, ino as f64, data),
+            },
+            _ => return JsValue::UNDEFINED,
+        };
+        js_sys::Array::of4(&kind.into(), &a.into(), &b.into(), &c).into()
+    }
+
+    /// Hands in what the store did (one method for three: the shim's
+    /// size): `what` 0, the `bytes` read from file `n` at `at`; 1, file
+    /// `n` was written back from inode `at`; 2, a need could not be served
+    /// or a change failed, with errno `n`, which the call answers.
+    #[doc(hidden)]
+    pub fn store_done(&self, what: u8, n: u32, at: f64, bytes: Option<Vec<u8>>) {
+        self.shared.with(|s| match (what, s.ctx.vfs.store()) {
+            (0, Some(st)) => st.put_bytes(n, at as u64, bytes.unwrap_or_default()),
+            (1, _) => {
+                let _ = s.ctx.vfs.written(at as u64, n);
+            }
+            (_, Some(st)) => st.failed(Errno::from_raw(n as u16).unwrap_or(Errno::Io)),
+            _ => {}
+        });
+    }
+
     /// The error to throw now that the run is over (see [`ended_error`]).
     #[doc(hidden)]
     pub fn take_error(&self) -> JsValue {
@@ -342,7 +470,7 @@ macro_rules! dispatch_methods {
                 #[doc(hidden)]
                 #[allow(clippy::too_many_arguments)] // the WASI signature
                 pub fn $name(&self, $($p: $t),*) -> u32 {
-                    self.call(|e| syscalls::$module::$func(e, $($p),*))
+                    self.call(&mut |e| syscalls::$module::$func(e, $($p),*))
                 }
             )*
 
@@ -442,8 +570,10 @@ pub(super) fn import_object(
     shared: &Rc<Shared>,
     switchable: bool,
 ) -> Result<(Object, Borrowed, JsValue), JsValue> {
-    let (jspi, interactive, memory) = shared
-        .with(|st| (st.ctx.can_suspend, st.stdin_feed.is_some(), st.memory_holder.clone()))
+    let (jspi, interactive, memory, store) = shared
+        .with(|st| {
+            (st.ctx.can_suspend, st.stdin_feed.is_some(), st.memory_holder.clone(), st.store.is_some())
+        })
         .ok_or_else(|| JsValue::from_str("the run is busy"))?;
     let modules = js_sys::Array::new();
     let dispatchers = js_sys::Array::new();
@@ -468,8 +598,12 @@ pub(super) fn import_object(
         &adapter,
         &wasm_bindgen::exports(),
         &memory,
-        &if switchable { SWITCH.with(|m| m.clone())?.into() } else { JsValue::NULL },
+        &if switchable && !store { SWITCH.with(|m| m.clone())?.into() } else { JsValue::NULL },
+        store,
     )?;
+    // store.js hands data in and out through a dispatcher.
+    let first = dispatchers.get(0);
+    shared.with(|st| st.store.as_mut().map(|e| e.dispatcher = first));
     let borrowed = Borrowed { dispatchers: held, adapters: made.get(1), done: false };
     Ok((made.get(0).unchecked_into(), borrowed, made.get(2)))
 }

@@ -91,7 +91,8 @@ pub async fn run_compiled(
         Err(e) => instantiate_failed(&session, e)?,
         Ok(instance) => start(&session, &instance.unchecked_into()).await?,
     };
-    session.finish(termination)
+    let store_error = session.write_back().await;
+    session.finish_with(termination, store_error)
 }
 
 /// Runs module bytes the page handed over (a JS array: compiled and
@@ -135,7 +136,8 @@ pub(crate) async fn run_js_bytes(
             start(&session, &instance).await?
         }
     };
-    session.finish(termination)
+    let store_error = session.write_back().await;
+    session.finish_with(termination, store_error)
 }
 
 /// Runs a module synchronously: compiles, instantiates and runs it before
@@ -171,7 +173,7 @@ pub fn run_sync(module_bytes: &[u8], config: WasiConfig, options: RunOptions) ->
             session.termination(outcome)
         }
     };
-    session.finish(termination)
+    session.finish_with(termination, None)
 }
 
 /// Hands the guest's memory to the session and finds what to call: the

@@ -182,7 +182,7 @@ pub(crate) async fn run_threads(
         _ => session.termination(Ok(JsValue::UNDEFINED)),
     };
     let threads = Reflect::get(&outcome, &"spawned".into()).ok().and_then(|n| n.as_f64()).unwrap_or(0.0);
-    let mut output = session.finish(termination)?;
+    let mut output = session.finish_with(termination, None)?;
     output.threads = threads as u32;
     Ok(output)
 }

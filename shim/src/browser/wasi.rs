@@ -14,7 +14,9 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::api::{RunError, RunOptions, RunOutput, Termination};
 use super::capture::{take_captured, Captured, JsCapture};
-use super::dispatch::{import_object, set_modes, Borrowed, Ended, QueueInput, Shared, State, StdinQueue};
+use super::dispatch::{
+    import_object, serve_store, set_modes, Borrowed, Ended, QueueInput, Shared, State, StdinQueue, StoreEdge,
+};
 use super::error_message;
 use super::guest_memory::JsMemory;
 use super::host::BrowserHost;
@@ -22,6 +24,7 @@ use crate::config::{ConfigError, WasiConfig};
 use crate::ctx::WasiCtx;
 use crate::filesystem::FsView;
 use crate::stdio::Output;
+use crate::vfs::StoreAbilities;
 
 #[wasm_bindgen(module = "/js/imports.js")]
 extern "C" {
@@ -36,6 +39,8 @@ extern "C" {
     /// Calls `dispatcher.stop()` when `signal` aborts; returns the function
     /// that stops watching.
     fn watch_abort(signal: &web_sys::AbortSignal, dispatcher: &JsValue) -> Function;
+    /// Whether directory handles can be moved.
+    fn can_move_directories() -> bool;
 }
 
 /// Watches a run's signal while the run's dispatchers live: stops
@@ -98,7 +103,7 @@ impl std::fmt::Display for WasiError {
             WasiError::InvalidInstance(m) => write!(f, "{m}"),
             WasiError::NeedsAsync => write!(
                 f,
-                "stdin is a function (interactive), which only startAsync can wait for: call startAsync, or pass stdin as bytes"
+                "stdin is a function, or a preopen is a directory handle: only startAsync can wait for those (a reactor cannot use a handle yet)"
             ),
             WasiError::Exit(code) => write!(f, "the program exited with code {code}"),
             WasiError::Trap(m) => write!(f, "{m}"),
@@ -141,6 +146,8 @@ pub struct Wasi {
     return_on_exit: bool,
     started: std::cell::Cell<bool>,
     _abort_watch: Option<AbortWatch>,
+    /// What [`Wasi::write_back`] said at the end of `start_async`.
+    store_error: RefCell<Option<String>>,
 }
 
 impl Wasi {
@@ -173,8 +180,37 @@ impl Wasi {
         if options.stdin.is_some() && edge != Edge::Kernel && !jspi {
             return Err(ConfigError::InteractiveStdinNeedsJspi.into());
         }
+        let in_store = config.preopens.iter().filter(|p| p.in_store).count();
+        let handles = options.directory_handles;
+        if in_store != handles.len() {
+            return Err(
+                ConfigError::DirectoryHandlesMismatch { preopens: in_store, handles: handles.len() }.into()
+            );
+        }
+        match edge {
+            _ if in_store == 0 => {}
+            Edge::Kernel => return Err(ConfigError::DirectoryHandlesWithThreads.into()),
+            Edge::Direct { jspi: false, .. } => return Err(ConfigError::DirectoryHandlesNeedJspi.into()),
+            Edge::Direct { .. } => {}
+        }
+        let mut config = config;
+        config.store_abilities = StoreAbilities { move_dirs: can_move_directories() };
         let limits = config.limits;
         let mut ctx = WasiCtx::new(config, Box::new(BrowserHost))?;
+        // Each store root's key → its handle, for store.js.
+        let store = (in_store > 0).then(|| {
+            let map = js_sys::Map::new();
+            let mut handles = handles.iter();
+            for (_, root) in &ctx.preopens {
+                match ctx.vfs.get(*root) {
+                    Ok(i) if i.store != 0 => {
+                        map.set(&i.store.into(), handles.next().unwrap_or(&JsValue::NULL));
+                    }
+                    _ => {}
+                }
+            }
+            StoreEdge { handles: map, dispatcher: JsValue::NULL }
+        });
         // Output is captured in JS arrays, straight from the guest's memory.
         let stdout = JsCapture::new(options.on_stdout, limits.stdout_bytes);
         let stderr = JsCapture::new(options.on_stderr, limits.stderr_bytes);
@@ -199,6 +235,7 @@ impl Wasi {
             memory_holder,
             captures: captures.clone(),
             signal: options.signal.clone(),
+            store,
         }));
         let (imports, borrowed, modes) =
             import_object(&shared, switchable).map_err(|e| RunError::Instantiate(error_message(&e)))?;
@@ -220,6 +257,7 @@ impl Wasi {
             return_on_exit: true,
             started: std::cell::Cell::new(false),
             _abort_watch: abort_watch,
+            store_error: RefCell::default(),
         })
     }
 
@@ -232,8 +270,35 @@ impl Wasi {
     /// when stdin is interactive or it imports `poll_oneoff` (a guest that
     /// cannot wait runs as a plain call, which is cheaper).
     pub(crate) fn decide_suspending(&self, module: &WebAssembly::Module) {
-        let suspends = self.jspi && (self.interactive || may_wait(module));
+        let suspends = self.jspi && (self.interactive || self.has_store() || may_wait(module));
         self.shared.with(|s| s.ctx.can_suspend = suspends);
+    }
+
+    /// A preopen is kept in a directory handle.
+    fn has_store(&self) -> bool {
+        self.shared.with(|s| s.store.is_some()).unwrap_or(false)
+    }
+
+    /// Writes back to the directory handles what the guest left unsynced
+    /// (once its entry point is over, however it ended), so that they hold
+    /// its final tree. Why they refused, if they did (a full quota).
+    pub(crate) async fn write_back(&self) -> Option<String> {
+        let store = self.shared.with(|s| {
+            let store = s.ctx.vfs.store().cloned();
+            s.ctx.vfs.sync_all();
+            store
+        })??;
+        if !store.has_ops() {
+            return None;
+        }
+        // A deferred answer collects the first failure of the changes.
+        store.defer(Ok(()));
+        let served = serve_store(&self.shared).await;
+        match (served, store.take_deferred()) {
+            (Err(e), _) => Some(error_message(&e)),
+            (_, Some(Err(errno))) => Some(errno.to_string()),
+            _ => None,
+        }
     }
 
     /// Gives the guest's memory to the run.
@@ -300,8 +365,12 @@ impl Wasi {
     }
 
     /// Ends the session: frees the dispatchers (the guest can no longer
-    /// call them) and takes the run's output and files.
-    pub(crate) fn finish(mut self, termination: Termination) -> Result<RunOutput, RunError> {
+    /// call them) and takes the run's output and files, with what [`Wasi::write_back`] said.
+    pub(crate) fn finish_with(
+        mut self,
+        termination: Termination,
+        store_error: Option<String>,
+    ) -> Result<RunOutput, RunError> {
         // A dispatcher the engine cut short stays borrowed on the JS side
         // and cannot be freed: its adapters are retired, not pooled.
         let interrupted = self.shared.recover();
@@ -310,7 +379,7 @@ impl Wasi {
             self.shared.take().ok_or_else(|| RunError::Instantiate("the run is still in a call".into()))?;
         let (_, _, fs) = state.ctx.finish();
         let [stdout, stderr] = self.captures.each_ref().map(take_captured);
-        Ok(RunOutput { termination, stdout, stderr, fs, threads: 0 })
+        Ok(RunOutput { termination, stdout, stderr, fs, threads: 0, store_error })
     }
 }
 
@@ -384,7 +453,7 @@ impl Wasi {
     /// returns). Calls that wait block the thread (`Atomics.wait` in an
     /// isolated worker, a spin elsewhere); for JSPI, [`Wasi::start_async`].
     pub fn start(&self, instance: &WebAssembly::Instance) -> Result<u32, WasiError> {
-        if self.interactive {
+        if self.interactive || self.has_store() {
             return Err(WasiError::NeedsAsync);
         }
         let entry = self.begin(instance, true)?;
@@ -400,6 +469,7 @@ impl Wasi {
         let entry = self.begin(instance, true)?;
         self.set_suspending(true);
         let outcome = self.call_entry(&entry).await;
+        *self.store_error.borrow_mut() = self.write_back().await;
         self.exit_code(outcome)
     }
 
@@ -407,6 +477,9 @@ impl Wasi {
     /// other exports may then be called any number of times, on this
     /// state (files written in one call are there in the next).
     pub fn initialize(&self, instance: &WebAssembly::Instance) -> Result<(), WasiError> {
+        if self.has_store() {
+            return Err(WasiError::NeedsAsync);
+        }
         let init = self.begin(instance, false)?;
         self.set_suspending(false);
         let outcome = init.call0(&JsValue::UNDEFINED);
@@ -473,6 +546,12 @@ impl Wasi {
     /// How the run ended before its entry point returned, if it did.
     pub(super) fn ended(&self) -> Option<Ended> {
         self.shared.with(|s| s.ended.clone()).flatten()
+    }
+
+    /// Why the directory handles refused what the guest left unsynced when
+    /// `start_async` ended (see [`RunOutput::store_error`]), if they did.
+    pub fn store_error(&self) -> Option<String> {
+        self.store_error.borrow().clone()
     }
 
     /// Everything written to stdout so far (the guest may write more).

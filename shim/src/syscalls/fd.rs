@@ -235,6 +235,8 @@ pub fn fd_tell(e: &mut Env, fd: u32, offset: u32) -> SysResult {
 pub fn fd_close(e: &mut Env, fd: u32) -> SysResult {
     let d = e.ctx.fds.remove(fd)?;
     if let Some(ino) = d.ino() {
+        // Closing a store's file makes what it wrote durable.
+        e.ctx.vfs.sync(ino);
         e.ctx.vfs.release(ino);
     }
     Ok(())
@@ -244,6 +246,7 @@ pub fn fd_close(e: &mut Env, fd: u32) -> SysResult {
 pub fn fd_renumber(e: &mut Env, fd: u32, to: u32) -> SysResult {
     if let Some(old) = e.ctx.fds.renumber(fd, to)? {
         if let Some(ino) = old.ino() {
+            e.ctx.vfs.sync(ino);
             e.ctx.vfs.release(ino);
         }
     }
@@ -376,7 +379,9 @@ pub fn fd_allocate(e: &mut Env, fd: u32, _offset: u64, _len: u64) -> SysResult {
 
 /// `fd_sync`: memory is always in sync; only files can be synced.
 pub fn fd_sync(e: &mut Env, fd: u32) -> SysResult {
-    file_mut(e, fd, FileOp::Other)?;
+    let ino = file_mut(e, fd, FileOp::Other)?.ino;
+    // A store's file is written back before the call returns.
+    e.ctx.vfs.sync(ino);
     Ok(())
 }
 

@@ -41,6 +41,9 @@ pub enum Wait {
     Stdin,
     /// The monotonic clock to reach this many nanoseconds.
     Until(u64),
+    /// The store of a preopen kept in one: what the call needs from it, or
+    /// the changes it made, to be carried out (see [`crate::vfs::store`]).
+    Store,
 }
 
 impl From<Errno> for Stop {
@@ -79,6 +82,53 @@ impl Env<'_> {
     pub fn now(&self) -> u64 {
         self.ctx.host.realtime_ns()
     }
+}
+
+/// Runs one call, `f`, with the store in mind, when a preopen is kept in
+/// one; edges call every syscall through this. A call that needs what the
+/// store has not given yet is `Pending(Wait::Store)` (its changes were
+/// none: it is made again once the edge has handed the need in). A call
+/// that changed what the store keeps is `Pending(Wait::Store)` too, its
+/// answer kept: the edge carries the changes out, then makes the call
+/// again, which then answers at once (with the errno of a change the
+/// store refused, if one did).
+pub fn with_store(e: &mut Env, f: impl FnOnce(&mut Env) -> SysResult) -> SysResult {
+    if let Some(r) = store_before(e.ctx) {
+        return r;
+    }
+    let r = f(e);
+    store_after(e.ctx, r)
+}
+
+/// The answer kept for a call whose changes were carried out, if any (the
+/// first half of [`with_store`], for an edge that calls the halves itself).
+/// Out of line: every syscall's dispatch goes through here (the shim's
+/// size).
+#[inline(never)]
+pub fn store_before(ctx: &WasiCtx) -> Option<SysResult> {
+    Some(ctx.vfs.store()?.take_deferred()?.map_err(Stop::Errno))
+}
+
+/// A call's result, or `Pending(Wait::Store)` when the store must be
+/// served first (the second half of [`with_store`]).
+#[inline(never)]
+pub fn store_after(ctx: &WasiCtx, r: SysResult) -> SysResult {
+    let Some(store) = ctx.vfs.store() else { return r };
+    if store.has_ops() {
+        store.clear_need();
+        match r {
+            Ok(()) => store.defer(Ok(())),
+            Err(Stop::Errno(errno)) => store.defer(Err(errno)),
+            // The run ends: its changes are carried out with the rest.
+            other => return other,
+        }
+        return Err(Stop::Pending(Wait::Store));
+    }
+    if store.has_need() {
+        return Err(Stop::Pending(Wait::Store));
+    }
+    store.call_done();
+    r
 }
 
 /// What an edge does once a call returns.

@@ -125,6 +125,26 @@ impl FileData {
         self.base.as_ref().filter(|_| self.base_len > 0)
     }
 
+    /// True while the file is exactly its base, unchanged (or empty with
+    /// no base): nothing to send back to a store.
+    pub fn is_pristine(&self) -> bool {
+        let base = self.base.as_ref().map_or(0, |b| b.len() as u64);
+        self.chunks.is_empty() && self.base_len == base && self.len == base
+    }
+
+    /// How much of the base is still the file's (a store keeps the rest of
+    /// its old bytes until it is cut there).
+    pub fn base_len(&self) -> u64 {
+        self.base_len
+    }
+
+    /// The chunks the file wrote: `(offset, bytes)`, in order. A chunk
+    /// holds all of the base's bytes in its range, so past a chunk's bytes
+    /// the file reads as zeros up to the chunk's end.
+    pub fn written_chunks(&self) -> impl Iterator<Item = (u64, &[u8])> + '_ {
+        self.chunks.iter().map(|(&i, c)| (i * CHUNK, c.as_slice()))
+    }
+
     /// Bytes the file holds itself (what counts against a quota).
     pub fn owned_bytes(&self) -> u64 {
         self.owned

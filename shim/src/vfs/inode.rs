@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{FileData, Ino};
+use super::{FileData, Ino, StoreKey};
 use crate::abi::Filetype;
 
 /// The content of an inode.
@@ -32,9 +32,17 @@ pub struct Directory {
     /// entry's path may pass `PATH_MAX`, so a guest cannot make a tree
     /// deeper than a path can name, and reading one back stays linear.
     pub path_len: u32,
+    /// A directory of a store whose entries are not read yet (see
+    /// [`super::store`]): it has none in memory until they are.
+    pub(super) unlisted: bool,
 }
 
 impl Directory {
+    /// A store's directory whose entries are not read yet.
+    pub(super) fn unlisted() -> Directory {
+        Directory { unlisted: true, ..Directory::default() }
+    }
+
     /// The inode an entry names.
     pub fn get(&self, name: &str) -> Option<Ino> {
         self.by_name.get(name).map(|&(_, ino)| ino)
@@ -92,12 +100,14 @@ pub struct Inode {
     pub(super) open: u32,
     /// The preopen (domain) it belongs to, for read-only checks.
     pub(super) domain: u32,
+    /// Its key in the store that keeps it (0: it lives in memory only).
+    pub store: StoreKey,
 }
 
 impl Inode {
     pub(super) fn new(node: Node, now: u64, domain: u32) -> Inode {
         let nlink = if matches!(node, Node::Dir(_)) { 2 } else { 1 };
-        Inode { node, nlink, atim: now, mtim: now, ctim: now, open: 0, domain }
+        Inode { node, nlink, atim: now, mtim: now, ctim: now, open: 0, domain, store: 0 }
     }
 
     /// The WASI file type.

@@ -11,6 +11,7 @@ mod check;
 mod file_data;
 mod inode;
 mod resolve;
+pub mod store;
 #[cfg(test)]
 mod tests;
 mod tree;
@@ -18,7 +19,10 @@ mod tree;
 pub use file_data::{ExternalBytes, FileData, Segment, CHUNK};
 pub use inode::{Directory, Inode, Node};
 pub use resolve::Lookup;
+pub use store::{ListedEntry, Need, Store, StoreAbilities, StoreKey, StoreOp};
 pub use tree::Tree;
+
+use std::rc::Rc;
 
 use crate::abi::{Errno, Filestat};
 use crate::memory::{GuestMemory, Iovec};
@@ -62,6 +66,8 @@ pub struct Vfs {
     live: u64,
     /// Per domain (preopen), whether it is read-only.
     readonly: Vec<bool>,
+    /// The store of the domains kept in one (see [`store`]).
+    store: Option<Rc<Store>>,
 }
 
 /// Device number reported in every `filestat`.
@@ -117,8 +123,21 @@ impl Vfs {
             .ok_or(Errno::Badf)
     }
 
-    /// The directory behind `ino`; `ENOTDIR` if it is something else.
+    /// The directory behind `ino`, with its entries; `ENOTDIR` if it is
+    /// something else. A store's directory not listed yet records that
+    /// need and fails (the call is made again once it is listed).
     pub fn dir(&self, ino: Ino) -> Result<&Directory, Errno> {
+        let inode = self.get(ino)?;
+        match &inode.node {
+            Node::Dir(d) if d.unlisted => Err(self.need(Need::List { ino, key: inode.store })),
+            Node::Dir(d) => Ok(d),
+            _ => Err(Errno::Notdir),
+        }
+    }
+
+    /// The directory behind `ino`, listed or not: for its place in the
+    /// tree (parent, path length), never for its entries.
+    fn dir_node(&self, ino: Ino) -> Result<&Directory, Errno> {
         match &self.get(ino)?.node {
             Node::Dir(d) => Ok(d),
             _ => Err(Errno::Notdir),
@@ -126,9 +145,35 @@ impl Vfs {
     }
 
     fn dir_mut(&mut self, ino: Ino) -> Result<&mut Directory, Errno> {
+        self.dir(ino)?;
+        self.dir_node_mut(ino)
+    }
+
+    fn dir_node_mut(&mut self, ino: Ino) -> Result<&mut Directory, Errno> {
         match &mut self.get_mut(ino)?.node {
             Node::Dir(d) => Ok(d),
             _ => Err(Errno::Notdir),
+        }
+    }
+
+    /// Records what the store must give before the current call can
+    /// complete; the errno the call fails with meanwhile.
+    fn need(&self, need: Need) -> Errno {
+        if let Some(store) = &self.store {
+            store.need(need);
+        }
+        Errno::Io
+    }
+
+    /// The store, when a domain is kept in one.
+    pub fn store(&self) -> Option<&Rc<Store>> {
+        self.store.as_ref()
+    }
+
+    /// Queues a change for the store (only ever for an inode it keeps).
+    fn push(&self, op: StoreOp) {
+        if let Some(store) = &self.store {
+            store.push(op);
         }
     }
 
@@ -148,8 +193,104 @@ impl Vfs {
         let domain = u32::try_from(self.readonly.len()).map_err(|_| Errno::Nospc)?;
         self.readonly.push(readonly);
         let ino = self.alloc(Inode::new(Node::Dir(Directory::default()), now, domain))?;
-        self.dir_mut(ino)?.parent = ino;
+        self.dir_node_mut(ino)?.parent = ino;
         Ok(ino)
+    }
+
+    /// Creates a root kept in `store` (whose entries are listed when first
+    /// needed); returns it and its key, which the edge gives the store's
+    /// handle. Every store-kept root of a filesystem shares one store.
+    pub fn new_store_root(
+        &mut self,
+        store: &Rc<Store>,
+        now: u64,
+        readonly: bool,
+    ) -> Result<(Ino, StoreKey), Errno> {
+        let ino = self.new_root(now, readonly)?;
+        let key = store.new_key();
+        self.store.get_or_insert_with(|| store.clone());
+        let inode = self.get_mut(ino)?;
+        inode.store = key;
+        if let Node::Dir(d) = &mut inode.node {
+            d.unlisted = true;
+        }
+        Ok((ino, key))
+    }
+
+    /// Takes in the listing of the store's directory `ino`: every entry
+    /// becomes an inode (directories unlisted, files read through the
+    /// store when read). Returns each entry's key, 0 for one left out: a
+    /// name the guest cannot have (`.`, `..`, a `/`, over 255 bytes), a
+    /// file too large to address here, or what is past the inode limit.
+    /// The directory counts as listed afterwards, whatever was left out.
+    pub fn put_listing(&mut self, ino: Ino, entries: &[ListedEntry]) -> Result<Vec<StoreKey>, Errno> {
+        let store = self.store.clone().ok_or(Errno::Badf)?;
+        let unlisted = matches!(&self.get(ino)?.node, Node::Dir(d) if d.unlisted);
+        if !unlisted {
+            return Ok(vec![0; entries.len()]);
+        }
+        self.dir_node_mut(ino)?.unlisted = false;
+        let mut keys = Vec::with_capacity(entries.len());
+        for e in entries {
+            let key = store.new_key();
+            let made = match (e.dir, usize::try_from(e.size)) {
+                (true, _) => {
+                    let node = Node::Dir(Directory::unlisted());
+                    self.create_unqueued(ino, &e.name, node, e.mtim)
+                }
+                (false, Ok(size)) => {
+                    let bytes = store::StoreBytes::new(store.clone(), key, size);
+                    self.create_unqueued(ino, &e.name, Node::File(FileData::external(Rc::new(bytes))), e.mtim)
+                }
+                (false, Err(_)) => Err(Errno::Fbig),
+            };
+            keys.push(match made {
+                Ok(child) => {
+                    self.get_mut(child)?.store = key;
+                    key
+                }
+                Err(_) => 0,
+            });
+        }
+        Ok(keys)
+    }
+
+    /// Queues the writing back of the store-kept file `ino` if it changed
+    /// (and still has a name): on `fd_sync`, `fd_datasync` and `fd_close`.
+    pub fn sync(&self, ino: Ino) {
+        if let Ok(i) = self.get(ino) {
+            if let (Node::File(data), true) = (&i.node, i.store != 0 && i.nlink > 0) {
+                if !data.is_pristine() {
+                    self.push(StoreOp::Write { ino, key: i.store });
+                }
+            }
+        }
+    }
+
+    /// Queues the writing back of every store-kept file that changed: at
+    /// the end of a run, so the store holds the guest's final tree.
+    pub fn sync_all(&self) {
+        for ino in 1..=self.inodes.len() as Ino {
+            self.sync(ino);
+        }
+    }
+
+    /// The store holds what file `ino` holds now (a [`StoreOp::Write`] of
+    /// it succeeded): its bytes are read from there again, and what it held
+    /// in memory is freed.
+    pub fn written(&mut self, ino: Ino, key: StoreKey) -> Result<(), Errno> {
+        let store = self.store.clone().ok_or(Errno::Badf)?;
+        store.forget();
+        let inode = self.get_mut(ino)?;
+        if inode.store != key {
+            return Ok(());
+        }
+        let Node::File(data) = &mut inode.node else { return Ok(()) };
+        let Ok(len) = usize::try_from(data.len()) else { return Ok(()) };
+        let freed = data.owned_bytes();
+        *data = FileData::external(Rc::new(store::StoreBytes::new(store, key, len)));
+        self.used_bytes = self.used_bytes.saturating_sub(freed);
+        Ok(())
     }
 
     /// `EPERM` if `ino` lies in a read-only domain: every change checks the
@@ -165,8 +306,8 @@ impl Vfs {
     /// The length of the path of `name` in `parent` from its preopen's
     /// root; `ENAMETOOLONG` past `PATH_MAX`.
     fn path_len_of(&self, parent: Ino, name: &str) -> Result<u32, Errno> {
-        let len =
-            self.dir(parent)?.path_len as usize + usize::from(self.dir(parent)?.path_len > 0) + name.len();
+        let p = self.dir_node(parent)?.path_len as usize;
+        let len = p + usize::from(p > 0) + name.len();
         if len > crate::abi::PATH_MAX {
             return Err(Errno::Nametoolong);
         }
@@ -177,6 +318,35 @@ impl Vfs {
     /// name is taken, `ENOENT` if `parent` was removed, `ENAMETOOLONG` if
     /// its path from the preopen would pass `PATH_MAX`.
     pub fn create(&mut self, parent: Ino, name: &str, node: Node, now: u64) -> Result<Ino, Errno> {
+        let parent_key = self.get(parent)?.store;
+        if parent_key == 0 {
+            return self.create_unqueued(parent, name, node, now);
+        }
+        let store = self.store.clone().ok_or(Errno::Badf)?;
+        // A store has files and directories only (as a FAT disk: EPERM,
+        // once the other checks have passed).
+        if matches!(node, Node::Symlink(_)) {
+            validate_name(name)?;
+            if self.live_dir(parent)?.get(name).is_some() {
+                return Err(Errno::Exist);
+            }
+            return Err(Errno::Perm);
+        }
+        let is_dir = matches!(node, Node::Dir(_));
+        let ino = self.create_unqueued(parent, name, node, now)?;
+        let key = store.new_key();
+        self.get_mut(ino)?.store = key;
+        let name = name.to_string();
+        store.push(if is_dir {
+            StoreOp::CreateDir { parent: parent_key, name, key }
+        } else {
+            StoreOp::CreateFile { parent: parent_key, name, key }
+        });
+        Ok(ino)
+    }
+
+    /// [`Vfs::create`] without telling the store.
+    fn create_unqueued(&mut self, parent: Ino, name: &str, node: Node, now: u64) -> Result<Ino, Errno> {
         validate_name(name)?;
         if self.live_dir(parent)?.get(name).is_some() {
             return Err(Errno::Exist);
@@ -186,7 +356,7 @@ impl Vfs {
         let domain = self.get(parent)?.domain;
         let ino = self.alloc(Inode::new(node, now, domain))?;
         if is_dir {
-            let d = self.dir_mut(ino)?;
+            let d = self.dir_node_mut(ino)?;
             d.parent = parent;
             d.path_len = path_len;
         }
@@ -210,6 +380,10 @@ impl Vfs {
             return Err(Errno::Exist);
         }
         self.path_len_of(parent, name)?;
+        // A store has no hard links (as a FAT disk: EPERM).
+        if self.get(ino)?.store != 0 || self.get(parent)?.store != 0 {
+            return Err(Errno::Perm);
+        }
         let target = self.get_mut(ino)?;
         target.nlink += 1;
         target.ctim = now;
@@ -225,6 +399,16 @@ impl Vfs {
     /// (emptiness) are checked by the caller. A removed directory is dead:
     /// it gains no entries and no longer points at its parent.
     pub fn unlink(&mut self, parent: Ino, name: &str, now: u64) -> Result<Ino, Errno> {
+        let ino = self.unlink_unqueued(parent, name, now)?;
+        let parent_key = self.get(parent)?.store;
+        if parent_key != 0 {
+            self.push(StoreOp::Remove { parent: parent_key, name: name.to_string() });
+        }
+        Ok(ino)
+    }
+
+    /// [`Vfs::unlink`] without telling the store.
+    fn unlink_unqueued(&mut self, parent: Ino, name: &str, now: u64) -> Result<Ino, Errno> {
         let ino = self.dir_mut(parent)?.remove(name).ok_or(Errno::Noent)?;
         let is_dir = matches!(self.get(ino)?.node, Node::Dir(_));
         let p = self.get_mut(parent)?;
@@ -237,7 +421,7 @@ impl Vfs {
         node.nlink = if is_dir { 0 } else { node.nlink.saturating_sub(1) };
         node.ctim = now;
         if is_dir {
-            self.dir_mut(ino)?.parent = ino;
+            self.dir_node_mut(ino)?.parent = ino;
         }
         self.collect(ino);
         Ok(ino)
@@ -261,17 +445,28 @@ impl Vfs {
         }
         let new_len = self.path_len_of(to_parent, to_name)?;
         let moved_dir = matches!(self.get(ino)?.node, Node::Dir(_));
+        let (key, to_key) = (self.get(ino)?.store, self.get(to_parent)?.store);
+        if (key != 0 || to_key != 0) && self.get(ino)?.domain != self.get(to_parent)?.domain {
+            return Err(Errno::Xdev); // into or out of a store: a copy
+        }
+        let move_dirs = self.store.as_ref().is_some_and(|s| s.abilities().move_dirs);
+        if key != 0 && moved_dir && !move_dirs {
+            return Err(Errno::Xdev); // the store moves files only
+        }
         if moved_dir {
             self.repath(ino, new_len, true)?;
         }
         if self.dir(to_parent)?.get(to_name).is_some() {
             self.unlink(to_parent, to_name, now)?;
         }
+        if key != 0 {
+            self.push(StoreOp::Move { key, parent: to_key, name: to_name.to_string() });
+        }
         self.dir_mut(from_parent)?.remove(from_name);
         self.dir_mut(to_parent)?.insert(to_name.to_string(), ino);
         if moved_dir {
             self.repath(ino, new_len, false)?;
-            self.dir_mut(ino)?.parent = to_parent;
+            self.dir_node_mut(ino)?.parent = to_parent;
             if from_parent != to_parent {
                 let f = self.get_mut(from_parent)?;
                 f.nlink = f.nlink.saturating_sub(1);
@@ -292,13 +487,16 @@ impl Vfs {
     /// no entry below would pass `PATH_MAX` (`ENAMETOOLONG`). Walks the
     /// subtree with a stack of its own.
     fn repath(&mut self, top: Ino, len: u32, check_only: bool) -> Result<(), Errno> {
-        let old = self.dir(top)?.path_len;
+        let old = self.dir_node(top)?.path_len;
         let mut stack = vec![top];
         while let Some(dir) = stack.pop() {
-            let here = self.dir(dir)?.path_len.saturating_sub(old) + len;
+            let d = self.dir_node(dir)?;
+            let here = d.path_len.saturating_sub(old) + len;
             let mut longest = 0;
             let mut subdirs = Vec::new();
-            for (name, child) in self.dir(dir)?.iter() {
+            // A store's directory not listed yet has no entries here: its
+            // own are checked against its new length when they are listed.
+            for (name, child) in d.iter() {
                 longest = longest.max(name.len());
                 if matches!(self.get(child)?.node, Node::Dir(_)) {
                     subdirs.push(child);
@@ -308,7 +506,7 @@ impl Vfs {
                 return Err(Errno::Nametoolong);
             }
             if !check_only {
-                self.dir_mut(dir)?.path_len = here;
+                self.dir_node_mut(dir)?.path_len = here;
             }
             stack.extend(subdirs);
         }
@@ -323,7 +521,7 @@ impl Vfs {
             if ino == ancestor {
                 return true;
             }
-            match self.dir(ino) {
+            match self.dir_node(ino) {
                 Ok(d) if d.parent != ino => ino = d.parent,
                 _ => return false,
             }

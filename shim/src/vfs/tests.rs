@@ -238,3 +238,91 @@ fn a_write_past_a_short_base_takes_nothing_from_it() {
     assert_eq!(back, [0, 0, b'z', 0, 0]);
     assert_eq!(&data.to_vec().unwrap()[..3], b"abc");
 }
+
+/// A store root with `a/` and `f` listed, and the store.
+fn store_sample(move_dirs: bool) -> (Vfs, Ino, Rc<Store>) {
+    let mut v = Vfs::new();
+    let store = Rc::new(Store::new(StoreAbilities { move_dirs }));
+    let (root, _) = v.new_store_root(&store, 1, false).unwrap();
+    let listed = [
+        ListedEntry { name: "a".into(), dir: true, size: 0, mtim: 5 },
+        ListedEntry { name: "f".into(), dir: false, size: 3, mtim: 5 },
+    ];
+    v.put_listing(root, &listed).unwrap();
+    (v, root, store)
+}
+
+#[test]
+fn a_store_directory_is_listed_before_anything_resolves_in_it() {
+    let mut v = Vfs::new();
+    let store = Rc::new(Store::default());
+    let (root, key) = v.new_store_root(&store, 1, false).unwrap();
+    assert_eq!(v.resolve(root, "x", false), Err(Errno::Io));
+    assert_eq!(store.take_need(), Some(Need::List { ino: root, key }));
+    let keys = v.put_listing(root, &[ListedEntry { name: "x".into(), dir: true, size: 0, mtim: 0 }]).unwrap();
+    let x = v.resolve(root, "x", false).unwrap().ino.unwrap();
+    assert_eq!(v.get(x).unwrap().store, keys[0]);
+    // x's own entries are not read until something looks inside it.
+    assert!(store.take_need().is_none());
+    assert_eq!(v.resolve(root, "x/y", false), Err(Errno::Io));
+    assert_eq!(store.take_need(), Some(Need::List { ino: x, key: keys[0] }));
+}
+
+#[test]
+fn a_listing_leaves_out_names_a_guest_cannot_have() {
+    let mut v = Vfs::new();
+    let store = Rc::new(Store::default());
+    let (root, _) = v.new_store_root(&store, 1, false).unwrap();
+    let entry = |name: &str| ListedEntry { name: name.into(), dir: false, size: 0, mtim: 0 };
+    let keys =
+        v.put_listing(root, &[entry("ok"), entry(".."), entry(&"n".repeat(256)), entry("a/b")]).unwrap();
+    assert_ne!(keys[0], 0);
+    assert_eq!(&keys[1..], [0, 0, 0]);
+    assert_eq!(v.dir(root).unwrap().len(), 1);
+}
+
+#[test]
+fn a_store_has_no_links_and_moves_directories_only_when_it_can() {
+    let (mut v, root, store) = store_sample(false);
+    let f = v.resolve(root, "f", false).unwrap().ino.unwrap();
+    assert_eq!(v.create(root, "l", Node::Symlink("f".into()), 2), Err(Errno::Perm));
+    assert_eq!(v.create(root, "f", Node::Symlink("f".into()), 2), Err(Errno::Exist));
+    assert_eq!(v.link(root, "g", f, 2), Err(Errno::Perm));
+    assert_eq!(v.rename(root, "a", root, "b", 2), Err(Errno::Xdev));
+    assert!(!store.has_ops());
+    v.rename(root, "f", root, "g", 2).unwrap();
+    assert!(matches!(store.next_op(), Some(StoreOp::Move { name, .. }) if name == "g"));
+    let (mut v, root, store) = store_sample(true);
+    v.rename(root, "a", root, "b", 2).unwrap();
+    assert!(matches!(store.next_op(), Some(StoreOp::Move { name, .. }) if name == "b"));
+}
+
+#[test]
+fn renaming_into_or_out_of_a_store_is_exdev() {
+    let (mut v, root, _) = store_sample(true);
+    let mem = v.new_root(1, false).unwrap();
+    v.create(mem, "m", Node::File(b"m".to_vec().into()), 1).unwrap();
+    assert_eq!(v.rename(root, "f", mem, "f", 2), Err(Errno::Xdev));
+    assert_eq!(v.rename(mem, "m", root, "m", 2), Err(Errno::Xdev));
+}
+
+#[test]
+fn a_store_file_is_read_through_windows_and_written_back_only_when_changed() {
+    let (mut v, root, store) = store_sample(false);
+    let f = v.resolve(root, "f", false).unwrap().ino.unwrap();
+    let key = v.get(f).unwrap().store;
+    let mut buf = [0u8; 3];
+    assert_eq!(v.file(f).unwrap().read(0, &mut buf), Err(Errno::Io));
+    assert_eq!(store.take_need(), Some(Need::Read { key, offset: 0, len: 3 }));
+    store.put_bytes(key, 0, b"abc".to_vec());
+    v.file(f).unwrap().read(0, &mut buf).unwrap();
+    assert_eq!(&buf, b"abc");
+    v.sync(f);
+    assert!(!store.has_ops(), "an unchanged file is not written back");
+    v.set_file_len(f, 1, 2).unwrap();
+    v.sync(f);
+    assert_eq!(store.next_op(), Some(StoreOp::Write { ino: f, key }));
+    v.written(f, key).unwrap();
+    assert!(v.file(f).unwrap().is_pristine());
+    assert_eq!(v.file(f).unwrap().len(), 1);
+}

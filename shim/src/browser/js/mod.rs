@@ -43,11 +43,15 @@ export interface RunOptions {
    */
   stdin?: Uint8Array | string | (() => Uint8Array | string | null | Promise<Uint8Array | string | null>);
   /**
-   * Directories to expose, by guest path (e.g. "/data"): a DirSpec, or a
+   * Directories to expose, by guest path (e.g. "/data"): a DirSpec, a
    * FileList (such as a folder picked with <input webkitdirectory>), laid
-   * out by each file's webkitRelativePath.
+   * out by each file's webkitRelativePath, or a FileSystemDirectoryHandle
+   * (OPFS: `await navigator.storage.getDirectory()`, or a folder from
+   * `showDirectoryPicker()`), which the program reads and writes in place:
+   * entries are read when it reaches them, a file's writes go back when it
+   * syncs or closes it and when the run ends. A handle needs JSPI.
    */
-  preopens?: Record<string, DirSpec | FileList | File[]>;
+  preopens?: Record<string, DirSpec | FileList | File[] | FileSystemDirectoryHandle>;
   /** Guest paths of preopens the program may read but not change. */
   readonly?: string[];
   /** Called with each chunk written to stdout, as it is written. */
@@ -157,6 +161,14 @@ impl RunResult {
     #[wasm_bindgen(getter)]
     pub fn threads(&self) -> u32 {
         self.inner.threads
+    }
+
+    /// Why a directory handle refused what the program left unsynced when
+    /// it ended (written back then): `"ENOSPC (51)"` for a full quota, or
+    /// the browser's error; `undefined` when everything was written.
+    #[wasm_bindgen(getter, js_name = storeError)]
+    pub fn store_error(&self) -> Option<String> {
+        self.inner.store_error.clone()
     }
 
     /// All bytes written to stderr (the same array on every access).

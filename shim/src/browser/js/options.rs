@@ -14,6 +14,12 @@ use crate::config::{Limits, PreopenDir, WasiConfig};
 use crate::stdio::OutputSink;
 use crate::vfs::{FileData, Tree};
 
+#[wasm_bindgen(module = "/js/imports.js")]
+extern "C" {
+    /// Whether a value is a `FileSystemDirectoryHandle`.
+    fn is_directory_handle(value: &JsValue) -> bool;
+}
+
 pub(super) fn get(obj: &JsValue, key: &str) -> Option<JsValue> {
     if obj.is_undefined() || obj.is_null() {
         return None;
@@ -58,6 +64,7 @@ fn object(v: &JsValue) -> Option<&Object> {
 pub(super) fn parse_options(o: &JsValue) -> Result<(WasiConfig, RunOptions, Vec<PendingFiles>), String> {
     let mut config = WasiConfig::new();
     let mut pending = Vec::new();
+    let mut handles = Vec::new();
     if let Some(args) = get(o, "args") {
         let args: Array = args.dyn_into().map_err(|_| "args must be an array of strings")?;
         for a in args.iter() {
@@ -92,12 +99,24 @@ pub(super) fn parse_options(o: &JsValue) -> Result<(WasiConfig, RunOptions, Vec<
             let entry: Array = entry.unchecked_into();
             let path = entry.get(0).as_string().unwrap_or_default();
             let mut files = PendingFiles::new();
+            if is_directory_handle(&entry.get(1)) {
+                // Kept in the handle: read and written there as the run goes.
+                handles.push(entry.get(1));
+                pending.push(files);
+                config = config.preopen_store(path.clone(), readonly.contains(&path));
+                continue;
+            }
             let tree = preopen_from_js(&entry.get(1), &path, &mut files)?;
             pending.push(files);
             if !matches!(tree, Tree::Dir(_)) {
                 return Err(format!("preopen {path} must be a directory object"));
             }
-            config.preopens.push(PreopenDir { readonly: readonly.contains(&path), guest_path: path, tree });
+            config.preopens.push(PreopenDir {
+                readonly: readonly.contains(&path),
+                guest_path: path,
+                tree,
+                in_store: false,
+            });
         }
     }
     // A listener: `onStdout` (runWasi) or `stdout` (node:wasi's name; a
@@ -127,6 +146,7 @@ pub(super) fn parse_options(o: &JsValue) -> Result<(WasiConfig, RunOptions, Vec<
         on_stderr: sink(&["onStderr", "stderr"])?,
         stdin: feed,
         signal,
+        directory_handles: handles,
     };
     Ok((config, opts, pending))
 }

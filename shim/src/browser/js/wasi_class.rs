@@ -183,6 +183,13 @@ impl WasiObject {
         self.wasi.with_filesystem(preopens_to_js).unwrap_or_default()
     }
 
+    /// Why a directory handle refused what the program left unsynced when
+    /// `startAsync` ended, as `runWasi`'s `storeError`; else `undefined`.
+    #[wasm_bindgen(getter, js_name = storeError)]
+    pub fn store_error(&self) -> Option<String> {
+        self.wasi.store_error()
+    }
+
     /// Everything written to stdout so far (not what a listener was given
     /// past the `stdoutBytes` limit).
     pub fn stdout(&self) -> Uint8Array {
