@@ -31,33 +31,68 @@ function errnoOf(e) {
   }
 }
 
-// Every file's `File` snapshot, by key, until it is written.
-const snapshots = new WeakMap();
+// What a run's store knows besides the handles the core's keys name: where
+// each entry is (its parent's key, its name, whether it is a directory), so
+// that a handle a directory's move left stale (Firefox) is found again, and
+// each file's `File` snapshot, until it is written.
+const states = new WeakMap();
 
-async function fileOf(handles, key) {
-  let files = snapshots.get(handles);
-  if (!files) snapshots.set(handles, (files = new Map()));
-  let f = files.get(key);
-  if (!f) {
-    f = await handles.get(key).getFile();
-    files.set(key, f);
-  }
-  return f;
+function stateOf(handles) {
+  let st = states.get(handles);
+  if (!st) states.set(handles, (st = { handles, places: new Map(), files: new Map() }));
+  return st;
 }
 
-function forgetFile(handles, key) {
-  snapshots.get(handles)?.delete(key);
+// The handle of entry `key`: the one kept, or found again from its parent.
+async function handleOf(st, key) {
+  let h = st.handles.get(key);
+  if (h === undefined) {
+    const p = st.places.get(key);
+    const parent = await handleOf(st, p.parent);
+    h = p.dir ? await parent.getDirectoryHandle(p.name) : await parent.getFileHandle(p.name);
+    st.handles.set(key, h);
+  }
+  return h;
+}
+
+function keep(st, key, handle, parent, name, dir) {
+  st.handles.set(key, handle);
+  st.places.set(key, { parent, name, dir });
+}
+
+// After directory `key` moved: every handle below it may be stale (Firefox
+// keeps a moved directory's own handle, not its entries'), so they are
+// found again from it when next needed.
+function forgetBelow(st, key) {
+  for (const k of st.places.keys()) {
+    for (let up = st.places.get(k)?.parent; up !== undefined; up = st.places.get(up)?.parent) {
+      if (up === key) {
+        st.handles.delete(k);
+        st.files.delete(k);
+        break;
+      }
+    }
+  }
+}
+
+async function fileOf(st, key) {
+  let f = st.files.get(key);
+  if (!f) {
+    f = await (await handleOf(st, key)).getFile();
+    st.files.set(key, f);
+  }
+  return f;
 }
 
 // Lists directory `key` (inode `ino`) into the core, and keeps the handles
 // of its entries under the keys the core gives them. Entries whose names are
 // not well-formed Unicode (a lone surrogate) are left out: a guest's names
 // are UTF-8.
-async function list(handles, dispatch, ino, key) {
+async function list(st, dispatch, ino, key) {
   const names = [];
   const meta = []; // kind (1: directory), size, mtime (ms), per entry
   const found = [];
-  for await (const [name, handle] of handles.get(key).entries()) {
+  for await (const [name, handle] of (await handleOf(st, key)).entries()) {
     if (typeof name.isWellFormed === "function" && !name.isWellFormed()) continue;
     names.push(name);
     found.push(handle);
@@ -69,11 +104,13 @@ async function list(handles, dispatch, ino, key) {
     }
   }
   const keys = dispatch.store_listing(ino, names, new Float64Array(meta));
-  for (let i = 0; i < keys.length; i++) if (keys[i] !== 0) handles.set(keys[i], found[i]);
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] !== 0) keep(st, keys[i], found[i], key, names[i], found[i].kind === "directory");
+  }
 }
 
-async function read(handles, dispatch, key, offset, len) {
-  const file = await fileOf(handles, key);
+async function read(st, dispatch, key, offset, len) {
+  const file = await fileOf(st, key);
   const bytes = new Uint8Array(await file.slice(offset, offset + len).arrayBuffer());
   // Short: the file shrank under the run (someone else changed it).
   if (bytes.length !== len) throw new DOMException("the file changed", "NotReadableError");
@@ -82,12 +119,12 @@ async function read(handles, dispatch, key, offset, len) {
 
 // Makes file `key` hold what inode `ino` holds (`data`: its size, how much
 // of the store's bytes are still its own, then each chunk it wrote, as
-// offset and bytes): through a writable stream,
-// which writes a copy and swaps it in on close, so a file is never left
-// half-written. It keeps the store's bytes, cuts what is no longer the
-// file's, and writes only the chunks the guest changed.
-async function write(handles, dispatch, key, ino, data) {
-  const w = await handles.get(key).createWritable({ keepExistingData: true });
+// offset and bytes): through a writable stream, which writes a copy and
+// swaps it in on close, so a file is never left half-written. It keeps the
+// store's bytes, cuts what is no longer the file's, and writes only the
+// chunks the guest changed.
+async function write(st, dispatch, key, ino, data) {
+  const w = await (await handleOf(st, key)).createWritable({ keepExistingData: true });
   try {
     await w.truncate(data[1]);
     await w.truncate(data[0]);
@@ -97,33 +134,39 @@ async function write(handles, dispatch, key, ino, data) {
     await w.abort().catch(() => {});
     throw e;
   }
-  forgetFile(handles, key);
+  st.files.delete(key);
   dispatch.store_done(1, key, ino);
 }
 
 // One thing to do, as the core's `store_next` gives it: `[kind, a, b, c]`.
-async function apply(handles, dispatch, [kind, a, b, c]) {
+async function apply(st, dispatch, [kind, a, b, c]) {
   switch (kind) {
     case 0: // make directory `c` in `a`, as key `b`
-      handles.set(b, await handles.get(a).getDirectoryHandle(c, { create: true }));
+      keep(st, b, await (await handleOf(st, a)).getDirectoryHandle(c, { create: true }), a, c, true);
       break;
     case 1: // make the empty file `c` in `a`, as key `b`
-      handles.set(b, await handles.get(a).getFileHandle(c, { create: true }));
+      keep(st, b, await (await handleOf(st, a)).getFileHandle(c, { create: true }), a, c, false);
       break;
     case 2: // remove `c` from `a`
-      await handles.get(a).removeEntry(c);
+      await (await handleOf(st, a)).removeEntry(c);
       break;
-    case 3: // move `a` into `b` as `c`
-      await handles.get(a).move(handles.get(b), c);
+    case 3: {
+      // move `a` into `b` as `c`
+      const h = await handleOf(st, a);
+      await h.move(await handleOf(st, b), c);
+      const dir = h.kind === "directory";
+      keep(st, a, h, b, c, dir);
+      if (dir) forgetBelow(st, a);
       break;
+    }
     case 4: // write file `a` (inode `b`) back: `c` is what it holds
-      await write(handles, dispatch, a, b, c);
+      await write(st, dispatch, a, b, c);
       break;
     case 5: // list directory `a` (inode `b`)
-      await list(handles, dispatch, b, a);
+      await list(st, dispatch, b, a);
       break;
     case 6: // read `c` bytes of file `a` from `b`
-      await read(handles, dispatch, a, b, c);
+      await read(st, dispatch, a, b, c);
       break;
   }
 }
@@ -132,9 +175,10 @@ async function apply(handles, dispatch, [kind, a, b, c]) {
 // in order. A failure is handed in as an errno (the call answers with it);
 // this never throws.
 export async function serve(handles, dispatch) {
+  const st = stateOf(handles);
   for (let next = dispatch.store_next(); next !== undefined; next = dispatch.store_next()) {
     try {
-      await apply(handles, dispatch, next);
+      await apply(st, dispatch, next);
     } catch (e) {
       dispatch.store_done(2, errnoOf(e), 0);
     }

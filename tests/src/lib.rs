@@ -17,6 +17,8 @@ pub mod fuzz;
 pub mod hostile;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;
+#[cfg(target_arch = "wasm32")]
+pub mod opfs;
 
 /// A run to make: the guest and its configuration.
 #[derive(Debug, Deserialize)]

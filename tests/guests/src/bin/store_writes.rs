@@ -6,6 +6,9 @@
 //!   write PATH KIB   create PATH, write KIB KiB of a pattern, sync, close
 //!   check PATH       read PATH to its end and check the pattern
 //!   tree             change a tree below the first preopen
+//!   scan PATH        read PATH to its end; print its size and its non-zero
+//!                    runs (for a large, mostly empty file)
+//!   mvdir FROM TO    rename a directory, printing the errno
 //!   loop DIR         write file after file into DIR, forever (to be stopped)
 use guests::wasi::*;
 use guests::*;
@@ -98,6 +101,39 @@ fn tree() {
     });
 }
 
+fn scan(path: &str) {
+    let Some(fd) = check("open", open_read(DIR, path)) else { return };
+    let mut buf = vec![0u8; 1 << 20];
+    let (mut at, mut run): (u64, Option<(u64, Vec<u8>)>) = (0, None);
+    loop {
+        let iov = Iovec { buf: buf.as_mut_ptr(), buf_len: buf.len() };
+        let n = match unsafe { fd_read(fd, &[iov]) } {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) => {
+                println!("read: {} at {at}", e.name());
+                return;
+            }
+        };
+        for (i, &b) in buf[..n].iter().enumerate() {
+            match (&mut run, b) {
+                (Some((_, bytes)), b) if b != 0 => bytes.push(b),
+                (None, b) if b != 0 => run = Some((at + i as u64, vec![b])),
+                (Some(_), _) => {
+                    let (start, bytes) = run.take().unwrap();
+                    println!("at {start}: {}", String::from_utf8_lossy(&bytes));
+                }
+                (None, _) => {}
+            }
+        }
+        at += n as u64;
+    }
+    if let Some((start, bytes)) = run {
+        println!("at {start}: {}", String::from_utf8_lossy(&bytes));
+    }
+    println!("scan: {at} bytes");
+}
+
 fn write_forever(dir: &str) {
     for i in 0u64.. {
         let path = format!("{dir}/f{i}");
@@ -126,12 +162,20 @@ fn main() {
                 tree();
                 more
             }
+            ("scan", [path, more @ ..]) => {
+                scan(path);
+                more
+            }
+            ("mvdir", [from, to, more @ ..]) => {
+                show(&format!("rename {from} {to}"), unsafe { path_rename(DIR, from, DIR, to) });
+                more
+            }
             ("loop", [dir, ..]) => {
                 write_forever(dir);
                 &[]
             }
             _ => {
-                println!("usage: store_writes [write PATH KIB | check PATH | tree | loop DIR]...");
+                println!("usage: store_writes [write PATH KIB | check PATH | tree | scan PATH | mvdir FROM TO | loop DIR]...");
                 &[]
             }
         };
