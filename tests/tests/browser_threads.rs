@@ -234,3 +234,12 @@ async fn a_threads_program_given_an_aborted_signal_starts_no_thread() {
     let out = browser::run_with(&wat(SPIN_FOREVER), config, opts).await.unwrap();
     assert_eq!((out.termination, out.threads, out.stdout.to_vec()), (Termination::Stopped, 0, vec![]));
 }
+
+#[wasm_bindgen_test]
+async fn a_threads_program_cannot_use_a_directory_handle_yet() {
+    let dir = browser_wasi_tests::opfs::fresh_dir("threads").await;
+    let config = WasiConfig::new().preopen_store("/data", false);
+    let opts = RunOptions { directory_handles: vec![dir], ..Default::default() };
+    let err = browser::run_with(&wat(SPIN_FOREVER), config, opts).await.err().expect("refused");
+    assert_eq!(err, RunError::Config(ConfigError::DirectoryHandlesWithThreads));
+}

@@ -313,3 +313,32 @@ async fn start_throws_an_abort_error_once_the_signal_is_aborted() {
     let err = wasi.start(instance).unwrap_err();
     assert_eq!(Reflect::get(&err, &"name".into()).unwrap().as_string().as_deref(), Some("AbortError"));
 }
+
+const STORE_WRITES: &[u8] = include_bytes!("../../target/guests/wasm32-wasip1/release/store_writes.wasm");
+
+#[wasm_bindgen_test]
+async fn a_directory_handle_preopen_runs_with_start_async_and_start_refuses_it() {
+    let dir = browser_wasi_tests::opfs::fresh_dir("wasi-object").await;
+    let options = || {
+        let preopens = Object::new();
+        Reflect::set(&preopens, &"/data".into(), &dir).unwrap();
+        let options = Object::new();
+        let args: js_sys::Array =
+            ["store_writes", "write", "f", "2"].iter().map(|&a| JsValue::from(a)).collect();
+        Reflect::set(&options, &"args".into(), &args).unwrap();
+        Reflect::set(&options, &"preopens".into(), &preopens).unwrap();
+        JsValue::from(options)
+    };
+    let wasi = WasiObject::new(options()).unwrap();
+    let instance = instantiate(STORE_WRITES, &wasi.get_import_object()).await;
+    let err = wasi.start(instance).unwrap_err();
+    let message = Reflect::get(&err, &"message".into()).unwrap().as_string().unwrap();
+    assert!(message.contains("directory handle"), "{message}");
+    let wasi = WasiObject::new(options()).unwrap();
+    let instance = instantiate(STORE_WRITES, &wasi.get_import_object()).await;
+    let code = JsFuture::from(wasi.start_async(instance)).await.unwrap();
+    assert_eq!(code.as_f64(), Some(0.0));
+    assert_eq!(wasi.store_error(), None);
+    let file = browser_wasi_tests::opfs::handle_at(&dir, "f").await.expect("written into the handle");
+    assert_eq!(browser_wasi_tests::opfs::read_file(&file).await.len(), 2048);
+}
