@@ -3,7 +3,10 @@
 // programs, the page itself (page_runner.js) for wasi-threads programs,
 // whose threads are workers already and whose kernel never blocks.
 //
-// Messages in (receive):  { type: "run", module, args, env, stdin, interactive, preopens, readonly }
+// Messages in (receive):  { type: "run", module, args, env, stdin, interactive, preopens, readonly,
+//                           workspace, folder }
+//                         (workspace: the guest path of the persistent workspace, an OPFS
+//                         directory; folder: { path, handle }, a local folder the user picked)
 //                         { type: "stdin", text } / { type: "eof" }   (interactive stdin)
 //                         { type: "stop" }   (aborts the run's signal)
 // Messages out (post):    { type: "stdin-wanted" }   (the program waits for input)
@@ -78,11 +81,21 @@ export function programRunner(runWasi, post) {
   async function run(data) {
     const started = performance.now();
     try {
+      // Directories kept in handles: the program reads and writes them in
+      // place, and the page lists them afterwards from the handles.
+      const preopens = { ...data.preopens };
+      const handles = [];
+      if (data.workspace) handles.push([data.workspace, await workspaceDir()]);
+      if (data.folder) handles.push([data.folder.path, data.folder.handle]);
+      for (const [path, handle] of handles) preopens[path] = handle;
+      // What the handles held before, to tell what the run changed.
+      const before = new Map();
+      for (const [path, handle] of handles) await listHandle(handle, path, [], null, before, { entries: 5000, bytes: 0 });
       const result = await runWasi(data.module, {
         args: data.args,
         env: data.env,
         stdin: data.interactive ? nextInput : data.stdin,
-        preopens: data.preopens,
+        preopens,
         readonly: data.readonly,
         onStdout: collect("stdout"),
         onStderr: collect("stderr"),
@@ -95,8 +108,10 @@ export function programRunner(runWasi, post) {
       for (const f of files) {
         if (f.type === "file") contents[f.path] = result.readPath(f.path);
       }
-      const { exitCode, trap, stopped, threads } = result;
-      post({ type: "done", exitCode, trap, stopped, ms, threads, files, contents });
+      const budget = { entries: 5000, bytes: 32 << 20 };
+      for (const [path, handle] of handles) await listHandle(handle, path, files, contents, before, budget);
+      const { exitCode, trap, stopped, threads, storeError } = result;
+      post({ type: "done", exitCode, trap, stopped, ms, threads, files, contents, storeError });
       result.free();
     } catch (e) {
       flush();
@@ -126,4 +141,39 @@ function concat(parts) {
     at += p.length;
   }
   return out;
+}
+
+// The playground's persistent workspace: a directory in the origin private
+// file system, still there after a reload.
+export async function workspaceDir() {
+  const root = await navigator.storage.getDirectory();
+  return root.getDirectoryHandle("playground-workspace", { create: true });
+}
+
+// Lists what a directory handle holds, as result.listFiles() does, with the
+// bytes of the smaller files (within `budget`) for the file viewer (unless
+// `contents` is null). `seen` maps a file's path to its size and time as
+// they were before the run: one that differs, or is new, was changed by it;
+// without `contents`, `seen` is filled in instead.
+async function listHandle(dir, path, files, contents, seen, budget) {
+  for await (const [name, handle] of dir.entries()) {
+    if (budget.entries-- <= 0) return;
+    const at = `${path.replace(/\/$/, "")}/${name}`;
+    if (handle.kind === "directory") {
+      files.push({ path: at, type: "directory", size: 0, mtime: 0 });
+      await listHandle(handle, at, files, contents, seen, budget);
+    } else {
+      const file = await handle.getFile();
+      const meta = `${file.size} ${file.lastModified}`;
+      if (contents === null) {
+        seen.set(at, meta);
+        continue;
+      }
+      files.push({ path: at, type: "file", size: file.size, mtime: file.lastModified, changed: seen.get(at) !== meta });
+      if (file.size <= 1 << 20 && file.size <= budget.bytes) {
+        budget.bytes -= file.size;
+        contents[at] = new Uint8Array(await file.arrayBuffer());
+      }
+    }
+  }
 }

@@ -55,3 +55,35 @@ pub fn download_bytes(name: &str, bytes: &[u8]) -> Result<(), JsValue> {
     a.click();
     web_sys::Url::revoke_object_url(&url)
 }
+
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/js/workspace.js")]
+extern "C" {
+    /// Removes everything in the persistent workspace.
+    #[wasm_bindgen(catch)]
+    pub async fn clear_workspace() -> Result<(), JsValue>;
+    /// How many entries the workspace's top holds.
+    #[wasm_bindgen(catch)]
+    pub async fn workspace_entries() -> Result<JsValue, JsValue>;
+    /// The browser can open a local folder (`showDirectoryPicker`).
+    pub fn can_pick_folder() -> bool;
+    /// Asks the user for a folder to open read-write; null if they cancel.
+    #[wasm_bindgen(catch)]
+    pub async fn pick_folder() -> Result<JsValue, JsValue>;
+}
+
+/// The page's saved setting `key` (localStorage), if any.
+pub fn setting(key: &str) -> Option<String> {
+    let storage = js_sys::Reflect::get(&js_sys::global(), &"localStorage".into()).ok()?;
+    let get: js_sys::Function = js_sys::Reflect::get(&storage, &"getItem".into()).ok()?.dyn_into().ok()?;
+    get.call1(&storage, &key.into()).ok()?.as_string()
+}
+
+/// Saves setting `key` (localStorage) for the next visit.
+pub fn save_setting(key: &str, value: &str) {
+    let Ok(storage) = js_sys::Reflect::get(&js_sys::global(), &"localStorage".into()) else { return };
+    if let Ok(set) =
+        js_sys::Reflect::get(&storage, &"setItem".into()).and_then(|f| f.dyn_into::<js_sys::Function>())
+    {
+        let _ = set.call2(&storage, &key.into(), &value.into());
+    }
+}

@@ -145,7 +145,17 @@ pub struct RunConfig {
     pub interactive: bool,
     #[serde(default)]
     pub preopens: Vec<Preopen>,
+    /// The persistent workspace (an OPFS directory, kept across reloads)
+    /// is preopened at [`WORKSPACE_PATH`].
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub workspace: bool,
 }
+
+/// Where the program finds the persistent workspace.
+pub const WORKSPACE_PATH: &str = "/work";
+
+/// Where the program finds a local folder the user opened.
+pub const FOLDER_PATH: &str = "/local";
 
 impl RunConfig {
     pub fn env_var(&self, id: RowId) -> Option<&EnvVar> {

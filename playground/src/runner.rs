@@ -11,6 +11,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
+use crate::model::{RunConfig, FOLDER_PATH, WORKSPACE_PATH};
+
 #[wasm_bindgen(module = "/js/page_runner.js")]
 extern "C" {
     /// A runner on the page, shaped like the runner worker.
@@ -43,8 +45,6 @@ impl Runner {
     }
 }
 
-use crate::model::RunConfig;
-
 /// Which output stream a chunk came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stream {
@@ -60,6 +60,9 @@ pub struct FileInfo {
     pub size: f64,
     /// Milliseconds since the epoch.
     pub mtime: f64,
+    /// Changed by the run, as the runner saw it (for a directory kept in a
+    /// handle, whose earlier contents the page does not have).
+    pub changed: Option<bool>,
 }
 
 /// What the worker reports.
@@ -76,6 +79,9 @@ pub enum RunEvent {
         threads: u32,
         files: Vec<FileInfo>,
         contents: BTreeMap<String, Vec<u8>>,
+        /// Why a directory handle did not take what the program left
+        /// unsynced, if it refused (a full quota).
+        store_error: Option<String>,
     },
     /// The program could not be run (not a wasip1 module, say).
     Failed {
@@ -153,6 +159,7 @@ fn event(data: &JsValue) -> Option<RunEvent> {
                     kind: get(&f, "type").as_string().unwrap_or_default(),
                     size: get(&f, "size").as_f64().unwrap_or(0.0),
                     mtime: get(&f, "mtime").as_f64().unwrap_or(0.0),
+                    changed: get(&f, "changed").as_bool(),
                 })
                 .collect();
             let contents_obj = get(data, "contents");
@@ -173,6 +180,7 @@ fn event(data: &JsValue) -> Option<RunEvent> {
                 threads: get(data, "threads").as_f64().unwrap_or(0.0) as u32,
                 files,
                 contents,
+                store_error: get(data, "storeError").as_string(),
             })
         }
         "stdin-wanted" => Some(RunEvent::StdinWanted),
@@ -184,8 +192,14 @@ fn event(data: &JsValue) -> Option<RunEvent> {
     }
 }
 
-/// The run request the worker expects.
-fn request(module: &[u8], argv: Vec<String>, config: &RunConfig) -> Result<JsValue, JsValue> {
+/// The run request the worker expects; `folder`: a local folder's handle,
+/// preopened at [`FOLDER_PATH`].
+fn request(
+    module: &[u8],
+    argv: Vec<String>,
+    config: &RunConfig,
+    folder: Option<&JsValue>,
+) -> Result<JsValue, JsValue> {
     let msg = Object::new();
     Reflect::set(&msg, &"type".into(), &"run".into())?;
     Reflect::set(&msg, &"module".into(), &Uint8Array::from(module))?;
@@ -226,6 +240,15 @@ fn request(module: &[u8], argv: Vec<String>, config: &RunConfig) -> Result<JsVal
     }
     Reflect::set(&msg, &"preopens".into(), &preopens)?;
     Reflect::set(&msg, &"readonly".into(), &readonly)?;
+    if config.workspace {
+        Reflect::set(&msg, &"workspace".into(), &WORKSPACE_PATH.into())?;
+    }
+    if let Some(handle) = folder {
+        let f = Object::new();
+        Reflect::set(&f, &"path".into(), &FOLDER_PATH.into())?;
+        Reflect::set(&f, &"handle".into(), handle)?;
+        Reflect::set(&msg, &"folder".into(), &f)?;
+    }
     Ok(msg.into())
 }
 
@@ -236,10 +259,11 @@ pub fn start(
     module: &[u8],
     argv: Vec<String>,
     config: &RunConfig,
+    folder: Option<&JsValue>,
     threads: bool,
     mut on_event: impl FnMut(RunEvent) + 'static,
 ) -> Result<RunHandle, JsValue> {
-    let msg = request(module, argv, config)?;
+    let msg = request(module, argv, config, folder)?;
     // The request goes out once the runner says it is ready, through this.
     let post: std::rc::Rc<std::cell::OnceCell<Runner>> = Default::default();
     let poster = post.clone();

@@ -77,6 +77,11 @@ pub struct FileRow {
     pub changed: bool,
 }
 
+/// A directory handle, kept in the page's state (which lives on this
+/// thread only).
+#[derive(Clone, Debug)]
+pub struct SendHandle(pub wasm_bindgen::JsValue);
+
 /// The whole state of the page.
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -91,6 +96,8 @@ pub struct AppState {
     /// The running program waits for typed input.
     pub wants_input: RwSignal<bool>,
     handle: StoredValue<Option<RunHandle>, LocalStorage>,
+    /// A local folder the user opened: its name, and its handle.
+    pub folder: RwSignal<Option<(String, SendHandle)>, LocalStorage>,
     /// Counts runs, so that a Stop's grace timer ends only its own run.
     run_number: StoredValue<u64>,
     parsers: StoredValue<[AnsiParser; 2], LocalStorage>,
@@ -109,13 +116,16 @@ impl AppState {
             message: RwSignal::new(None),
             wants_input: RwSignal::new(false),
             handle: StoredValue::new_local(None),
+            folder: RwSignal::new_local(None),
             run_number: StoredValue::new(0),
             parsers: StoredValue::new_local(Default::default()),
         }
     }
 
     /// Loads a gallery example: its program and its default setup.
-    pub fn load_example(self, name: String, config: RunConfig) {
+    pub fn load_example(self, name: String, mut config: RunConfig) {
+        // The workspace is the user's, not the example's: it stays as set.
+        config.workspace = self.config.with_untracked(|c| c.workspace);
         self.config.set(config);
         spawn_local(async move {
             match fetch_bytes(&format!("examples/{name}.wasm")).await {
@@ -174,34 +184,52 @@ impl AppState {
         self.run_number.update_value(|n| *n += 1);
         let state = self;
         let threads = loaded.info.as_ref().is_ok_and(|i| i.threads().is_some());
-        let started = runner::start(&loaded.bytes, argv, &config, threads, move |event| match event {
-            RunEvent::Output(stream, chunk) => state.push_output(stream, &chunk),
-            RunEvent::Done { exit_code, trap, stopped, ms, threads, files, contents } => {
-                let rows = files
-                    .into_iter()
-                    .map(|f| FileRow {
-                        changed: f.kind == "file" && before.get(&f.path) != contents.get(&f.path),
-                        path: f.path,
-                        kind: f.kind,
-                        size: f.size,
-                        mtime: f.mtime,
-                    })
-                    .collect();
-                state.contents.set_value(contents);
-                state.files.set(rows);
-                state.status.set(if stopped {
-                    Status::Stopped
-                } else {
-                    Status::Finished { exit_code, trap, ms, threads }
-                });
-                state.end_worker();
-            }
-            RunEvent::Failed { name, message } => {
-                state.status.set(Status::Failed(format!("{name}: {message}")));
-                state.end_worker();
-            }
-            RunEvent::StdinWanted => state.wants_input.set(true),
-        });
+        let mut config = config;
+        let mut folder = self.folder.with_untracked(|f| f.as_ref().map(|(_, h)| h.0.clone()));
+        if threads && (config.workspace || folder.is_some()) {
+            // A threads program cannot use a directory handle yet.
+            config.workspace = false;
+            folder = None;
+            self.message.set(Some(
+                "This is a threads program: it runs without the workspace and the local folder, which it cannot use yet."
+                    .into(),
+            ));
+        }
+        let started =
+            runner::start(&loaded.bytes, argv, &config, folder.as_ref(), threads, move |event| match event {
+                RunEvent::Output(stream, chunk) => state.push_output(stream, &chunk),
+                RunEvent::Done { exit_code, trap, stopped, ms, threads, files, contents, store_error } => {
+                    if let Some(e) = store_error {
+                        state.message.set(Some(format!(
+                            "A directory handle did not take what the program left unsynced: {e}"
+                        )));
+                    }
+                    let rows = files
+                        .into_iter()
+                        .map(|f| FileRow {
+                            changed: f.kind == "file"
+                                && f.changed.unwrap_or_else(|| before.get(&f.path) != contents.get(&f.path)),
+                            path: f.path,
+                            kind: f.kind,
+                            size: f.size,
+                            mtime: f.mtime,
+                        })
+                        .collect();
+                    state.contents.set_value(contents);
+                    state.files.set(rows);
+                    state.status.set(if stopped {
+                        Status::Stopped
+                    } else {
+                        Status::Finished { exit_code, trap, ms, threads }
+                    });
+                    state.end_worker();
+                }
+                RunEvent::Failed { name, message } => {
+                    state.status.set(Status::Failed(format!("{name}: {message}")));
+                    state.end_worker();
+                }
+                RunEvent::StdinWanted => state.wants_input.set(true),
+            });
         match started {
             Ok(h) => self.handle.set_value(Some(h)),
             Err(e) => self.status.set(Status::Failed(format!("could not start a worker: {e:?}"))),

@@ -124,7 +124,9 @@ async function read(st, dispatch, key, offset, len) {
 // store's bytes, cuts what is no longer the file's, and writes only the
 // chunks the guest changed.
 async function write(st, dispatch, key, ino, data) {
-  const w = await (await handleOf(st, key)).createWritable({ keepExistingData: true });
+  // Keeping the store's bytes only when some are still the file's: Chrome
+  // leaves a file's modification time as it was when they are kept.
+  const w = await (await handleOf(st, key)).createWritable({ keepExistingData: data[1] > 0 });
   try {
     await w.truncate(data[1]);
     await w.truncate(data[0]);

@@ -197,6 +197,43 @@ for (const [name, launch] of Object.entries(BROWSERS)) {
     }
   });
 
+  test(`${name}: the workspace keeps a program's files across a reload`, async () => {
+    const browser = await launch();
+    try {
+      const { page, errors } = await open(browser, server.url);
+      await loadExample(page, "tree", "tree.wasm");
+      await page.check(".handle-dirs input[type=checkbox]");
+      await page.fill("#args", "/work");
+      await page.click("button.run");
+      await page.waitForFunction(() => /exit code/.test(document.querySelector(".status").textContent));
+      assert.match(await output(page), /0 directories, 0 files/);
+      // The file browser lists the workspace from its handle.
+      assert.match(await page.locator("tr", { hasText: "/work/tree.txt" }).textContent(), /changed/);
+      await page.reload();
+      await page.waitForSelector(".summary");
+      assert.ok(await page.isChecked(".handle-dirs input[type=checkbox]"), "the workspace stays on");
+      await loadExample(page, "tree", "tree.wasm");
+      await page.fill("#args", "/work");
+      await page.click("button.run");
+      await page.waitForFunction(() => /exit code/.test(document.querySelector(".status").textContent));
+      // The first run's file is still there, in a new page.
+      assert.match(await output(page), /tree\.txt \(23 bytes\)[\s\S]*0 directories, 1 files/);
+      // Written again by this run: changed, as the handle's times say.
+      assert.match(await page.locator("tr", { hasText: "/work/tree.txt" }).textContent(), /changed/);
+      if (name === "chromium") {
+        assert.match(await page.textContent(".local-folder"), /open a local folder at \/local/);
+        await page.screenshot({ path: `${shots}/playground-workspace.png`, fullPage: true });
+      } else {
+        assert.match(await page.textContent(".local-folder"), /needs showDirectoryPicker/);
+      }
+      await page.click('button:has-text("clear workspace")');
+      await page.waitForFunction(() => /empty/.test(document.querySelector(".handle-dirs").textContent));
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+
   test(`${name}: a shared link reproduces the setup`, async () => {
     const browser = await launch();
     try {

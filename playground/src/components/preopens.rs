@@ -5,9 +5,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web_sys::HtmlInputElement;
 
-use crate::browser::{file_bytes, files_of};
-use crate::model::{FileEntry, Preopen, RowId};
-use crate::state::AppState;
+use crate::browser::{
+    can_pick_folder, clear_workspace, file_bytes, files_of, pick_folder, save_setting, setting,
+    workspace_entries,
+};
+use crate::model::{FileEntry, Preopen, RowId, FOLDER_PATH, WORKSPACE_PATH};
+use crate::state::{AppState, SendHandle, Status};
 
 /// The preopened directories and their files.
 #[component]
@@ -36,6 +39,99 @@ pub fn PreopensEditor() -> impl IntoView {
         >
             "+ directory"
         </button>
+        <HandleDirs/>
+    }
+}
+
+/// The setting that keeps the workspace on across visits.
+const WORKSPACE_SETTING: &str = "browser-wasi-playground.workspace";
+
+/// The directories kept in handles: the persistent workspace (OPFS), and
+/// a local folder where the browser can open one.
+#[component]
+fn HandleDirs() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    // The workspace stays on after a reload if it was on.
+    if setting(WORKSPACE_SETTING).as_deref() == Some("on") {
+        state.config.update(|c| c.workspace = true);
+    }
+    let entries = RwSignal::new(None::<u32>);
+    let count = move || {
+        spawn_local(async move {
+            entries.set(workspace_entries().await.ok().and_then(|n| n.as_f64()).map(|n| n as u32));
+        })
+    };
+    count();
+    // Counted again after every run.
+    Effect::new(move |_| {
+        if matches!(state.status.get(), Status::Finished { .. } | Status::Stopped) {
+            count();
+        }
+    });
+    let toggle = move |ev: leptos::ev::Event| {
+        let on = event_target::<HtmlInputElement>(&ev).checked();
+        state.config.update(|c| c.workspace = on);
+        save_setting(WORKSPACE_SETTING, if on { "on" } else { "off" });
+    };
+    let clear = move |_| {
+        spawn_local(async move {
+            if let Err(e) = clear_workspace().await {
+                state.message.set(Some(format!("could not clear the workspace: {e:?}")));
+            }
+            count();
+        })
+    };
+    let open = move |_| {
+        spawn_local(async move {
+            match pick_folder().await {
+                Ok(h) if h.is_object() => {
+                    let name = js_sys::Reflect::get(&h, &"name".into()).ok().and_then(|n| n.as_string());
+                    state.folder.set(Some((name.unwrap_or_default(), SendHandle(h))));
+                }
+                Ok(_) => {}
+                Err(e) => state.message.set(Some(format!("could not open the folder: {e:?}"))),
+            }
+        })
+    };
+    let folder_name = move || state.folder.with(|f| f.as_ref().map(|(n, _)| n.clone()));
+    view! {
+        <fieldset class="preopen handle-dirs">
+            <label class="workspace">
+                <input
+                    type="checkbox"
+                    prop:checked=move || state.config.with(|c| c.workspace)
+                    on:change=toggle
+                />
+                {format!(" Persistent workspace at {WORKSPACE_PATH}")}
+            </label>
+            <span class="small">
+                {move || match entries.get() {
+                    Some(0) => " (empty; kept in this browser, across reloads)".to_string(),
+                    Some(1) => " (1 entry; kept in this browser, across reloads)".to_string(),
+                    Some(n) => format!(" ({n} entries; kept in this browser, across reloads)"),
+                    None => " (kept in this browser, across reloads)".to_string(),
+                }}
+            </span>
+            <button class="link danger" on:click=clear>"clear workspace"</button>
+            <div class="local-folder">
+                {move || if !can_pick_folder() {
+                    view! {
+                        <span class="small">
+                            "Opening a local folder needs showDirectoryPicker (Chromium); here, use the workspace."
+                        </span>
+                    }.into_any()
+                } else if let Some(name) = folder_name() {
+                    view! {
+                        <span>{format!("Local folder \"{name}\" at {FOLDER_PATH} ")}</span>
+                        <button class="link danger" on:click=move |_| state.folder.set(None)>"close"</button>
+                    }.into_any()
+                } else {
+                    view! {
+                        <button class="link" on:click=open>{format!("open a local folder at {FOLDER_PATH}…")}</button>
+                    }.into_any()
+                }}
+            </div>
+        </fieldset>
     }
 }
 
