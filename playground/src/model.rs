@@ -202,11 +202,13 @@ mod tests {
                 readonly: true,
                 ..Preopen::new("/data", vec![FileEntry::text("a b.txt", "hi")])
             }],
+            workspace: true,
         };
         c.preopens[0].files.push(FileEntry::uploaded("bin".into(), vec![0xff, 0]));
         let back = RunConfig::from_share(&c.to_share()).unwrap();
         assert_eq!(back.args, c.args);
         assert!(back.interactive);
+        assert!(back.workspace, "the workspace setting travels with a link");
         assert_eq!((&back.env[0].name, &back.env[0].value), (&c.env[0].name, &c.env[0].value));
         assert_eq!(back.preopens[0].files[0].path, c.preopens[0].files[0].path);
         assert_eq!(back.preopens[0].files[0].text, c.preopens[0].files[0].text);

@@ -9,6 +9,7 @@
 import load, { prime } from "./browser_wasi.js";
 
 export * from "./browser_wasi.js";
+export { importArchive, readArchive, exportArchive } from "./archive.js";
 
 export default async function init(options) {
   const exports = await load(options);

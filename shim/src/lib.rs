@@ -16,7 +16,8 @@
 //!   clocks and randomness.
 
 pub mod abi;
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+// Used by the browser edge (and its tests) only.
+#[cfg_attr(not(all(target_arch = "wasm32", feature = "browser")), allow(dead_code))]
 mod adapter;
 pub mod config;
 pub mod ctx;
@@ -29,7 +30,7 @@ pub mod stdio;
 pub mod syscalls;
 pub mod vfs;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "browser"))]
 pub mod browser;
 
 pub use abi::{Errno, Flavor};

@@ -242,10 +242,12 @@ async fn a_handle_needs_the_asynchronous_run() {
     let dir = opfs::fresh_dir("sync").await;
     let config = WasiConfig::new().arg("store_writes").preopen_store("/data", false);
     let options = RunOptions { directory_handles: vec![dir], ..Default::default() };
-    let err = browser::run_sync(GUEST, config, options).err().expect("refused");
+    let Err(err) = browser::run_sync(GUEST, config, options) else { panic!("not refused") };
     assert!(err.to_string().contains("JSPI and an asynchronous run"), "{err}");
     let config = WasiConfig::new().preopen_store("/data", false);
-    let err = browser::run_with(GUEST, config, RunOptions::default()).await.err().expect("refused");
+    let Err(err) = browser::run_with(GUEST, config, RunOptions::default()).await else {
+        panic!("not refused")
+    };
     assert!(err.to_string().contains("1 preopens are directory handles, but 0 handles"), "{err}");
 }
 

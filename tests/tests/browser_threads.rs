@@ -240,6 +240,6 @@ async fn a_threads_program_cannot_use_a_directory_handle_yet() {
     let dir = browser_wasi_tests::opfs::fresh_dir("threads").await;
     let config = WasiConfig::new().preopen_store("/data", false);
     let opts = RunOptions { directory_handles: vec![dir], ..Default::default() };
-    let err = browser::run_with(&wat(SPIN_FOREVER), config, opts).await.err().expect("refused");
+    let Err(err) = browser::run_with(&wat(SPIN_FOREVER), config, opts).await else { panic!("not refused") };
     assert_eq!(err, RunError::Config(ConfigError::DirectoryHandlesWithThreads));
 }
