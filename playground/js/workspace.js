@@ -37,3 +37,43 @@ export async function pick_folder() {
     throw e;
   }
 }
+
+// The package's archive functions (pkg/archive.js, from the page's
+// directory: this file is a snippet, served from elsewhere), loaded on
+// first use.
+let archives = null;
+function archive() {
+  archives ??= import(new URL("pkg/archive.js", document.baseURI).href);
+  return archives;
+}
+
+// A .zip, .tar or .tar.gz's entries: [{ path, type, bytes?, target? }].
+export async function read_archive(bytes) {
+  return (await archive()).readArchive(bytes);
+}
+
+// `entries` ([{ path, type, bytes, mtime }]) as an archive of `format`.
+export async function write_archive(entries, format) {
+  return (await archive()).exportArchive(entries, format);
+}
+
+// A directory handle as an archive of `format`, read from the handle
+// (every file, with its time); null: the workspace.
+export async function handle_archive(handle, format) {
+  return (await archive()).exportArchive(handle ?? (await workspace()), format);
+}
+
+// Offers bytes as a download. The link is in the document while it is
+// clicked and its URL lives a minute: Firefox starts a download after the
+// click returns, and fails it if the URL is gone by then.
+export function download(bytes, name) {
+  const url = URL.createObjectURL(new Blob([bytes]));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  a.style.display = "none";
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}

@@ -45,19 +45,14 @@ pub fn files_of(input: &HtmlInputElement) -> Vec<web_sys::File> {
 
 /// Offers `bytes` as a download named after the last part of `name`.
 pub fn download_bytes(name: &str, bytes: &[u8]) -> Result<(), JsValue> {
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let a: web_sys::HtmlAnchorElement = document.create_element("a")?.unchecked_into();
-    a.set_href(&url);
-    a.set_download(name.rsplit('/').next().unwrap_or("file"));
-    a.click();
-    web_sys::Url::revoke_object_url(&url)
+    download(&js_sys::Uint8Array::from(bytes), name.rsplit('/').next().unwrap_or("file"));
+    Ok(())
 }
 
 #[wasm_bindgen::prelude::wasm_bindgen(module = "/js/workspace.js")]
 extern "C" {
+    /// Offers bytes as a download (see workspace.js for Firefox's needs).
+    fn download(bytes: &js_sys::Uint8Array, name: &str);
     /// Removes everything in the persistent workspace.
     #[wasm_bindgen(catch)]
     pub async fn clear_workspace() -> Result<(), JsValue>;
@@ -69,6 +64,23 @@ extern "C" {
     /// Asks the user for a folder to open read-write; null if they cancel.
     #[wasm_bindgen(catch)]
     pub async fn pick_folder() -> Result<JsValue, JsValue>;
+    /// A .zip, .tar or .tar.gz's entries (the package's `readArchive`).
+    #[wasm_bindgen(catch)]
+    pub async fn read_archive(bytes: js_sys::Uint8Array) -> Result<JsValue, JsValue>;
+    /// Entries as an archive: `format` is "zip", "tar" or "tar.gz".
+    #[wasm_bindgen(catch)]
+    pub async fn write_archive(entries: js_sys::Array, format: &str) -> Result<JsValue, JsValue>;
+    /// A directory handle (null: the workspace), read now, as an archive.
+    #[wasm_bindgen(catch)]
+    pub async fn handle_archive(handle: &JsValue, format: &str) -> Result<JsValue, JsValue>;
+}
+
+/// What a JS error says (its message), for the user.
+pub fn js_error_text(e: &JsValue) -> String {
+    js_sys::Reflect::get(e, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .unwrap_or_else(|| format!("{e:?}"))
 }
 
 /// The page's saved setting `key` (localStorage), if any.

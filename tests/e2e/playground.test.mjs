@@ -234,6 +234,51 @@ for (const [name, launch] of Object.entries(BROWSERS)) {
     }
   });
 
+  test(`${name}: an uploaded archive becomes a directory's files, and the directory downloads as one`, async () => {
+    const browser = await launch();
+    try {
+      const { page, errors } = await open(browser, server.url);
+      await loadExample(page, "tree", "tree.wasm");
+      // A zip made with the package itself, then picked as a file.
+      const zip = await page.evaluate(async () => {
+        const { exportArchive } = await import(new URL("pkg/archive.js", document.baseURI).href);
+        return Array.from(await exportArchive({ "from-zip.txt": "zipped\n", deep: { "inner.md": "# in\n" } }, "zip"));
+      });
+      await page.setInputFiles('.preopen input[accept=".zip,.tar,.tar.gz,.tgz"]', {
+        name: "upload.zip",
+        mimeType: "application/zip",
+        buffer: Buffer.from(zip),
+      });
+      await page.waitForFunction(() => document.querySelector(".preopen .files").textContent.includes("deep/inner.md"));
+      await page.click("button.run");
+      await page.waitForFunction(() => /exit code/.test(document.querySelector(".status").textContent));
+      assert.match(await output(page), /from-zip\.txt \(7 bytes\)/);
+      // What the page offers as a download, caught where it is made
+      // (Playwright's Firefox reports no download of a blob: URL).
+      await page.evaluate(() => {
+        window.offered = [];
+        const click = HTMLAnchorElement.prototype.click;
+        HTMLAnchorElement.prototype.click = function () {
+          window.offered.push({ name: this.download, url: this.href });
+          return click.call(this);
+        };
+      });
+      await page.click('.archive-links:has-text("/data") button:has-text(".zip")');
+      await page.waitForFunction(() => window.offered.length > 0);
+      const { name: offeredName, names } = await page.evaluate(async () => {
+        const { name, url } = window.offered[0];
+        const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+        const { readArchive } = await import(new URL("pkg/archive.js", document.baseURI).href);
+        return { name, names: (await readArchive(bytes)).filter((e) => e.type === "file").map((e) => e.path).sort() };
+      });
+      assert.equal(offeredName, "data.zip");
+      assert.deepEqual(names, ["deep/inner.md", "from-zip.txt", "poem.txt", "src/lib/util.rs", "src/main.rs", "tree.txt"]);
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+
   test(`${name}: a shared link reproduces the setup`, async () => {
     const browser = await launch();
     try {

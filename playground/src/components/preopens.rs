@@ -3,11 +3,12 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 
 use crate::browser::{
-    can_pick_folder, clear_workspace, file_bytes, files_of, pick_folder, save_setting, setting,
-    workspace_entries,
+    can_pick_folder, clear_workspace, file_bytes, files_of, js_error_text, pick_folder, read_archive,
+    save_setting, setting, workspace_entries,
 };
 use crate::model::{FileEntry, Preopen, RowId, FOLDER_PATH, WORKSPACE_PATH};
 use crate::state::{AppState, SendHandle, Status};
@@ -169,6 +170,56 @@ fn PreopenEditor(id: RowId) -> impl IntoView {
             });
         }
     };
+    // An archive's files become the directory's (its directories are
+    // implied by them; a symlink is left out, as the rows hold files).
+    let unpack = move |ev: leptos::ev::Event| {
+        let input: HtmlInputElement = event_target(&ev);
+        for file in files_of(&input) {
+            spawn_local(async move {
+                let entries = match file_bytes(&file).await {
+                    Ok(bytes) => read_archive(js_sys::Uint8Array::from(&bytes[..]))
+                        .await
+                        .map_err(|e| js_error_text(&e)),
+                    Err(e) => Err(e),
+                };
+                let entries: js_sys::Array = match entries {
+                    Ok(e) => e.unchecked_into(),
+                    Err(e) => {
+                        return state.message.set(Some(format!("could not unpack {}: {e}", file.name())))
+                    }
+                };
+                let mut skipped = 0;
+                let mut added = Vec::new();
+                for e in entries.iter() {
+                    let get = |k: &str| js_sys::Reflect::get(&e, &k.into()).unwrap_or_default();
+                    match get("type").as_string().as_deref() {
+                        Some("file") => {
+                            let bytes = get("bytes")
+                                .dyn_into::<js_sys::Uint8Array>()
+                                .map(|b| b.to_vec())
+                                .unwrap_or_default();
+                            added.push(FileEntry::uploaded(
+                                get("path").as_string().unwrap_or_default(),
+                                bytes,
+                            ));
+                        }
+                        Some("symlink") => skipped += 1,
+                        _ => {}
+                    }
+                }
+                state.update_preopen(id, |p| {
+                    p.files.retain(|f| !added.iter().any(|a| a.path == f.path));
+                    p.files.extend(added);
+                });
+                if skipped > 0 {
+                    state.message.set(Some(format!(
+                        "{}: {skipped} symlinks left out (the setup holds files only)",
+                        file.name()
+                    )));
+                }
+            });
+        }
+    };
     let new_file = move |_| {
         let mut created = None;
         state.update_preopen(id, |p| {
@@ -251,6 +302,15 @@ fn PreopenEditor(id: RowId) -> impl IntoView {
                         prop:webkitdirectory=true
                         class="hidden"
                         on:change=upload
+                    />
+                </label>
+                <label class="link">
+                    "upload an archive"
+                    <input
+                        type="file"
+                        accept=".zip,.tar,.tar.gz,.tgz"
+                        class="hidden"
+                        on:change=unpack
                     />
                 </label>
                 <button
