@@ -14,28 +14,28 @@ use browser_wasi::syscalls::{self, Env, SysResult};
 use browser_wasi::{Host, Tree, WasiConfig, WasiCtx};
 
 /// Reads arguments from the fuzzer's bytes (zeros once they run out).
-struct Input<'a> {
-    data: &'a [u8],
-    at: usize,
+pub(crate) struct Input<'a> {
+    pub(crate) data: &'a [u8],
+    pub(crate) at: usize,
     /// The guest memory's size, to aim pointers near its end.
-    mem: u32,
+    pub(crate) mem: u32,
 }
 
 impl Input<'_> {
-    fn byte(&mut self) -> u8 {
+    pub(crate) fn byte(&mut self) -> u8 {
         let b = self.data.get(self.at).copied().unwrap_or(0);
         self.at += 1;
         b
     }
-    fn done(&self) -> bool {
+    pub(crate) fn done(&self) -> bool {
         self.at >= self.data.len()
     }
-    fn u32_raw(&mut self) -> u32 {
+    pub(crate) fn u32_raw(&mut self) -> u32 {
         u32::from_le_bytes([self.byte(), self.byte(), self.byte(), self.byte()])
     }
     /// A `u32` argument: small numbers (fds, flags, lengths), pointers
     /// into memory or near its end, or extremes.
-    fn u32(&mut self) -> u32 {
+    pub(crate) fn u32(&mut self) -> u32 {
         match self.byte() % 8 {
             0..=2 => u32::from(self.byte() % 16),
             3 => self.mem.saturating_sub(u32::from(self.byte())),
@@ -93,13 +93,13 @@ macro_rules! calls {
 browser_wasi::for_each_syscall!(calls);
 
 /// Paths a guest might try, climbing out, looping, nesting.
-const WORDS: &[&str] =
+pub(crate) const WORDS: &[&str] =
     &["f", "d", "d/e", "..", "d/../..", "l", "loop", "/abs", "d/e/", ".", "a/b/c", "d/e/f/g", "ro", "x\0y"];
 
 /// A host whose clocks count calls and whose randomness is a counter:
 /// runs are reproducible from the fuzzer's bytes alone.
 #[derive(Default)]
-struct FuzzHost(std::cell::Cell<u64>);
+pub(crate) struct FuzzHost(std::cell::Cell<u64>);
 
 impl Host for FuzzHost {
     fn realtime_ns(&self) -> u64 {
@@ -148,7 +148,7 @@ fn config() -> WasiConfig {
 }
 
 /// Where the driver lays out its own arguments: the last 8 KiB of memory.
-const SCRATCH: u32 = 8192;
+pub(crate) const SCRATCH: u32 = 8192;
 
 /// Runs the calls `data` describes; panics if an invariant breaks. Half the
 /// steps are structured filesystem operations (make, open, remove, rename,
@@ -191,7 +191,7 @@ pub fn drive(data: &[u8]) {
                 }
                 continue;
             }
-            2..=9 => structured(&mut e, op, &mut input, &mut fds, size),
+            2..=9 => structured(&mut e, op, &mut input, &mut fds, size).0,
             // A syscall with arguments from the bytes.
             _ => {
                 let which = usize::from(input.byte()) % NAMES.len();
@@ -213,8 +213,14 @@ pub fn drive(data: &[u8]) {
 
 /// One structured filesystem operation: dictionary paths laid out in the
 /// scratch area, through a preopen or an opened descriptor. Returns the
-/// call's name.
-fn structured(e: &mut Env, op: u8, input: &mut Input, fds: &mut Vec<u32>, size: u32) -> &'static str {
+/// call's name and result.
+pub(crate) fn structured(
+    e: &mut Env,
+    op: u8,
+    input: &mut Input,
+    fds: &mut Vec<u32>,
+    size: u32,
+) -> (&'static str, SysResult) {
     use syscalls::{fd, path};
     let scratch = size - SCRATCH;
     let word = |input: &mut Input, e: &mut Env, slot: u32| -> (u32, u32) {
@@ -229,47 +235,31 @@ fn structured(e: &mut Env, op: u8, input: &mut Input, fds: &mut Vec<u32>, size: 
     let (p1, l1) = word(input, e, 0);
     let (p2, l2) = word(input, e, 1);
     match op {
-        2 => {
-            let _ = path::path_create_directory(e, b1, p1, l1);
-            "path_create_directory"
-        }
+        2 => ("path_create_directory", path::path_create_directory(e, b1, p1, l1)),
         3 | 4 => {
             // A directory (O_DIRECTORY, a directory's rights) or a file
             // (O_CREAT, every right).
             let (oflags, rights) = if op == 3 { (2, 0x3fb7_ffbb) } else { (1, (1 << 30) - 1) };
-            if path::path_open(e, b1, 1, p1, l1, oflags, rights, rights, 0, out).is_ok() {
+            let r = path::path_open(e, b1, 1, p1, l1, oflags, rights, rights, 0, out);
+            if r.is_ok() {
                 let mut b = [0u8; 4];
                 if browser_wasi::GuestMemory::read(&*e.mem, out, &mut b).is_ok() && fds.len() < 32 {
                     fds.push(u32::from_le_bytes(b));
                 }
             }
-            "path_open"
+            ("path_open", r)
         }
-        5 => {
-            let _ = path::path_remove_directory(e, b1, p1, l1);
-            "path_remove_directory"
-        }
-        6 => {
-            let _ = path::path_unlink_file(e, b1, p1, l1);
-            "path_unlink_file"
-        }
-        7 => {
-            let _ = path::path_rename(e, b1, p1, l1, b2, p2, l2);
-            "path_rename"
-        }
-        8 => {
-            let _ = path::path_link(e, b1, 0, p1, l1, b2, p2, l2);
-            "path_link"
-        }
+        5 => ("path_remove_directory", path::path_remove_directory(e, b1, p1, l1)),
+        6 => ("path_unlink_file", path::path_unlink_file(e, b1, p1, l1)),
+        7 => ("path_rename", path::path_rename(e, b1, p1, l1, b2, p2, l2)),
+        8 => ("path_link", path::path_link(e, b1, 0, p1, l1, b2, p2, l2)),
         _ => {
-            // Write (overlapping iovecs, when laid out so) or close.
+            // Write or read (overlapping iovecs, when laid out so), or close.
             let (iovs, n) = (input.u32() % size, u32::from(input.byte() % 8));
-            if input.byte().is_multiple_of(4) {
-                let _ = fd::fd_close(e, b1);
-                "fd_close"
-            } else {
-                let _ = fd::fd_write(e, b1, iovs, n, out);
-                "fd_write"
+            match input.byte() % 4 {
+                0 => ("fd_close", fd::fd_close(e, b1)),
+                1 => ("fd_read", fd::fd_read(e, b1, iovs, n, out)),
+                _ => ("fd_write", fd::fd_write(e, b1, iovs, n, out)),
             }
         }
     }

@@ -14,6 +14,8 @@ use serde_json::{json, Value};
 #[cfg(not(target_arch = "wasm32"))]
 pub mod fake_store;
 pub mod fuzz;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod fuzz_store;
 pub mod hostile;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;
