@@ -1,6 +1,6 @@
 // Runs one WASI program at a time with browser-wasi for the playground, on
 // whichever side it is loaded: the runner worker (runner.js) for most
-// programs, the page itself (page_runner.js) for wasi-threads programs,
+// programs, the page itself (playground/js/page.js) for wasi-threads programs,
 // whose threads are workers already and whose kernel never blocks.
 //
 // Messages in (receive):  { type: "run", module, args, env, stdin, interactive, preopens, readonly,

@@ -49,9 +49,9 @@ pub fn download_bytes(name: &str, bytes: &[u8]) -> Result<(), JsValue> {
     Ok(())
 }
 
-#[wasm_bindgen::prelude::wasm_bindgen(module = "/js/workspace.js")]
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/js/page.js")]
 extern "C" {
-    /// Offers bytes as a download (see workspace.js for Firefox's needs).
+    /// Offers bytes as a download (see page.js for Firefox's needs).
     fn download(bytes: &js_sys::Uint8Array, name: &str);
     /// Removes everything in the persistent workspace.
     #[wasm_bindgen(catch)]

@@ -1,7 +1,7 @@
 //! Runs a program in a Web Worker (`runner.js`) so that the page stays
 //! responsive, and so that Stop can end any program at once by terminating
 //! the worker; a wasi-threads program runs from the page itself
-//! (`js/page_runner.js`: its threads are workers already) and Stop aborts
+//! (`js/page.js`: its threads are workers already) and Stop aborts
 //! it. Both speak `www/run_program.js`'s messages.
 
 use std::collections::BTreeMap;
@@ -13,7 +13,7 @@ use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use crate::model::{RunConfig, FOLDER_PATH, WORKSPACE_PATH};
 
-#[wasm_bindgen(module = "/js/page_runner.js")]
+#[wasm_bindgen(module = "/js/page.js")]
 extern "C" {
     /// A runner on the page, shaped like the runner worker.
     #[derive(Clone)]

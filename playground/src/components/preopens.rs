@@ -96,7 +96,7 @@ fn HandleDirs() -> impl IntoView {
     };
     let folder_name = move || state.folder.with(|f| f.as_ref().map(|(n, _)| n.clone()));
     view! {
-        <fieldset class="preopen handle-dirs">
+        <fieldset class="handle-dirs">
             <label class="workspace">
                 <input
                     type="checkbox"
