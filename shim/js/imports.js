@@ -50,25 +50,27 @@ export function promising(f) {
 
 // An import that may have to wait: a plain call while the shim answers at
 // once; when it answers `pending`, a promise that waits (dispatch.wait()),
-// gives back what the wait took (dispatch.resume()) and asks again, so JSPI
-// suspends the guest meanwhile. Both importable
-// calls that can wait (fd_read, poll_oneoff) take four arguments.
+// gives back what the wait took (dispatch.resume()) and asks again (`again`),
+// so JSPI suspends the guest meanwhile.
+function settle(dispatch, r, again, pending, raise) {
+  if (r === raise) throw dispatch.take_error();
+  if (r !== pending) return r;
+  return (async () => {
+    let v = r;
+    while (v === pending) {
+      dispatch.resume(await dispatch.wait());
+      v = again();
+    }
+    if (v === raise) throw dispatch.take_error();
+    return v;
+  })();
+}
+
+// The calls that can wait without a store (fd_read, poll_oneoff) take four
+// arguments: passed as they are, without a rest array.
 function suspending(dispatch, name, pending, raise) {
   const f = dispatch[name].bind(dispatch);
-  return new WebAssembly.Suspending(function (a, b, c, d) {
-    const r = f(a, b, c, d);
-    if (r === raise) throw dispatch.take_error();
-    if (r !== pending) return r;
-    return (async () => {
-      let v = r;
-      while (v === pending) {
-        dispatch.resume(await dispatch.wait());
-        v = f(a, b, c, d);
-      }
-      if (v === raise) throw dispatch.take_error();
-      return v;
-    })();
-  });
+  return new WebAssembly.Suspending((a, b, c, d) => settle(dispatch, f(a, b, c, d), () => f(a, b, c, d), pending, raise));
 }
 
 // The same for any call, whatever its arguments: with a preopen kept in a
@@ -76,20 +78,7 @@ function suspending(dispatch, name, pending, raise) {
 // the store (see store.js).
 function suspendingAny(dispatch, name, pending, raise) {
   const f = dispatch[name].bind(dispatch);
-  return new WebAssembly.Suspending(function (...args) {
-    const r = f(...args);
-    if (r === raise) throw dispatch.take_error();
-    if (r !== pending) return r;
-    return (async () => {
-      let v = r;
-      while (v === pending) {
-        dispatch.resume(await dispatch.wait());
-        v = f(...args);
-      }
-      if (v === raise) throw dispatch.take_error();
-      return v;
-    })();
-  });
+  return new WebAssembly.Suspending((...args) => settle(dispatch, f(...args), () => f(...args), pending, raise));
 }
 
 // random_get straight into the guest's memory. `memory.c` is the run's

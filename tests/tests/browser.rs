@@ -109,10 +109,10 @@ fn has_symlink(t: &Tree) -> bool {
     }
 }
 
-// Unused while no case is ready (a fresh clone); so are the others below.
+/// A case, run once in memory and, with `in_store`, once more in OPFS.
 #[allow(unused_macros)]
-macro_rules! case {
-    ($name:ident, $wasm:expr, $case:expr, $expected:expr) => {
+macro_rules! case_run {
+    ($name:ident, $wasm:expr, $case:expr, $expected:expr, $in_store:expr) => {
         #[wasm_bindgen_test]
         async fn $name() {
             run_case(
@@ -120,10 +120,18 @@ macro_rules! case {
                 include_bytes!($wasm),
                 include_str!($case),
                 include_str!($expected),
-                true,
+                $in_store,
             )
             .await;
         }
+    };
+}
+
+// Unused while no case is ready (a fresh clone); so are the others below.
+#[allow(unused_macros)]
+macro_rules! case {
+    ($name:ident, $wasm:expr, $case:expr, $expected:expr) => {
+        case_run!($name, $wasm, $case, $expected, true);
     };
 }
 
@@ -132,17 +140,7 @@ macro_rules! case {
 #[allow(unused_macros)]
 macro_rules! threads_case {
     ($name:ident, $wasm:expr, $case:expr, $expected:expr) => {
-        #[wasm_bindgen_test]
-        async fn $name() {
-            run_case(
-                stringify!($name),
-                include_bytes!($wasm),
-                include_str!($case),
-                include_str!($expected),
-                false,
-            )
-            .await;
-        }
+        case_run!($name, $wasm, $case, $expected, false);
     };
 }
 
