@@ -54,7 +54,11 @@ fn check_file(path: &str) {
             Ok(0) => break,
             Ok(n) => {
                 if bad.is_none() {
-                    bad = buf[..n].iter().enumerate().find(|(i, &b)| b != pattern(at + *i as u64)).map(|(i, _)| at + i as u64);
+                    bad = buf[..n]
+                        .iter()
+                        .enumerate()
+                        .find(|(i, &b)| b != pattern(at + *i as u64))
+                        .map(|(i, _)| at + i as u64);
                 }
                 at += n as u64;
             }
