@@ -245,15 +245,7 @@ impl Dispatch {
             let State { ctx, mem, pending, .. } = &mut *st;
             let can_suspend = ctx.can_suspend;
             let mut env = Env { ctx, mem, flavor: self.flavor };
-            // `with_store`, in halves that are not generic (the size).
-            let r = match syscalls::store_before(env.ctx) {
-                Some(r) => r,
-                None => {
-                    let r = f(&mut env);
-                    syscalls::store_after(env.ctx, r)
-                }
-            };
-            match syscalls::answer(r, can_suspend) {
+            match syscalls::answer(syscalls::with_store(&mut env, f), can_suspend) {
                 Answer::Errno(e) => e,
                 Answer::Wait(w) => {
                     *pending = Some(w);

@@ -101,18 +101,14 @@ pub fn with_store(e: &mut Env, f: impl FnOnce(&mut Env) -> SysResult) -> SysResu
 }
 
 /// The answer kept for a call whose changes were carried out, if any (the
-/// first half of [`with_store`], for an edge that calls the halves itself).
-/// Out of line: every syscall's dispatch goes through here (the shim's
-/// size).
-#[inline(never)]
-pub fn store_before(ctx: &WasiCtx) -> Option<SysResult> {
+/// first half of [`with_store`]).
+fn store_before(ctx: &WasiCtx) -> Option<SysResult> {
     Some(ctx.vfs.store()?.take_deferred()?.map_err(Stop::Errno))
 }
 
 /// A call's result, or `Pending(Wait::Store)` when the store must be
 /// served first (the second half of [`with_store`]).
-#[inline(never)]
-pub fn store_after(ctx: &WasiCtx, r: SysResult) -> SysResult {
+fn store_after(ctx: &WasiCtx, r: SysResult) -> SysResult {
     let Some(store) = ctx.vfs.store() else { return r };
     if store.has_ops() {
         store.clear_need();

@@ -33,8 +33,9 @@ pub type StoreKey = u32;
 /// round trip per window, not one per guest read.
 pub const WINDOW: u64 = 1 << 20;
 
-/// The fetched bytes kept at most, in all (older windows go first): what
-/// bounds the memory a large file's reading takes.
+/// The fetched bytes kept between calls: past it, a call that completes
+/// keeps only the last window. What bounds the memory a large file's
+/// reading takes.
 pub const CACHE_BYTES: u64 = 8 * WINDOW;
 
 /// What a call needs from the store before it can complete.
@@ -94,8 +95,8 @@ pub struct Store {
 struct State {
     next_key: StoreKey,
     need: Option<Need>,
-    /// Changes queued; those before `next_op` are taken already.
-    ops: Vec<StoreOp>,
+    /// Changes queued; those before `next_op` are taken already (`None`).
+    ops: Vec<Option<StoreOp>>,
     next_op: usize,
     /// Fetched bytes: `(key, offset, bytes)`, oldest first (a few).
     windows: Vec<(StoreKey, u64, Vec<u8>)>,
@@ -149,7 +150,7 @@ impl Store {
 
     /// Queues a change.
     pub fn push(&self, op: StoreOp) {
-        self.state.borrow_mut().ops.push(op);
+        self.state.borrow_mut().ops.push(Some(op));
     }
 
     /// The next change to make, if any (the edge takes them one by one).
@@ -161,9 +162,9 @@ impl Store {
             s.next_op = 0;
             return None;
         };
-        let op = std::mem::replace(slot, StoreOp::Remove { parent: 0, name: String::new() });
+        let op = slot.take();
         s.next_op += 1;
-        Some(op)
+        op
     }
 
     /// True while changes wait to be made.
