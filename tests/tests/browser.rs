@@ -278,13 +278,11 @@ async fn rust_api_returns_the_preopen_after_the_run() {
     assert_eq!(out.fs.get("/data/output.txt"), Some(Tree::file("3 bytes, 1 lines\n")));
 }
 
-#[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
-export function mark_after(ms) { const m = { at: 0 }; setTimeout(() => { m.at = performance.now(); }, ms); return m; }
-export function now() { return performance.now(); }
-"#)]
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/js/page_helpers.js")]
 extern "C" {
     fn mark_after(ms: f64) -> JsValue;
     fn now() -> f64;
+    fn abort_after(controller: &web_sys::AbortController, ms: f64);
 }
 
 /// Records when the first output arrived.
@@ -430,13 +428,6 @@ async fn js_api_takes_files_and_file_lists_as_preopens() {
     assert_eq!(deep.to_vec(), b"nested");
     let copy: Uint8Array = result.read_path("/other/copy.txt").dyn_into().unwrap();
     assert_eq!(copy.to_vec(), b"one\ntwo\n");
-}
-
-#[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
-export function abort_after(controller, ms) { setTimeout(() => controller.abort(), ms); }
-"#)]
-extern "C" {
-    fn abort_after(controller: &web_sys::AbortController, ms: f64);
 }
 
 #[wasm_bindgen_test]
