@@ -22,6 +22,8 @@ struct Kind {
     build: String,
     /// wasi-threads programs: their cases run in the browsers only.
     threads: bool,
+    /// Where the same guest is built as a wasip2 component, if it is.
+    component: Option<String>,
 }
 
 fn main() {
@@ -56,6 +58,7 @@ fn main() {
     names.sort();
 
     let mut code = String::new();
+    let mut component_code = String::new();
     let mut errors = Vec::new();
     let mut used = BTreeSet::new();
     for name in &names {
@@ -101,6 +104,30 @@ fn main() {
             )
             .unwrap(),
         }
+
+        // The case again with the guest as a component, where it is one.
+        if let Some(pattern) = &kind.component {
+            let wasm = root.join(pattern.replace("{name}", bare));
+            let expected = root.join("target/expected").join(format!("{name}.component.json"));
+            let ready = if !wasm.exists() {
+                Err(format!("guest {guest} is not built as a component: run {}", kind.build))
+            } else if !expected.exists() {
+                Err("wasmtime's result is not recorded for the component: run python3 tests/differential/wasmtime_run.py .".to_string())
+            } else {
+                Ok(())
+            };
+            match ready {
+                Err(reason) => writeln!(component_code, "case_not_ready!({name}, {reason:?});").unwrap(),
+                Ok(()) => writeln!(
+                    component_code,
+                    "component_case!({name}, {:?}, {:?}, {:?});",
+                    path(&wasm),
+                    path(&case_path),
+                    path(&expected)
+                )
+                .unwrap(),
+            }
+        }
     }
 
     // Every guest that exists must be used by a case or named by a test.
@@ -121,6 +148,7 @@ fn main() {
         panic!("tests/cases and the guest fixtures disagree:\n  {}", errors.join("\n  "));
     }
     std::fs::write(out.join("cases.rs"), code).unwrap();
+    std::fs::write(out.join("component_cases.rs"), component_code).unwrap();
     std::fs::write(out.join("hostile.rs"), hostile_cases(&manifest, &out)).unwrap();
 }
 
@@ -167,6 +195,7 @@ fn read_kinds(path: &Path) -> Vec<Kind> {
             binary: s(k, "binary").unwrap(),
             build: s(k, "build").unwrap(),
             threads: k["threads"].as_bool().unwrap_or(false),
+            component: s(k, "component"),
         })
         .collect()
 }

@@ -26,6 +26,8 @@ pub mod filesystem;
 pub mod host;
 pub mod memory;
 pub mod module;
+#[cfg(feature = "preview2")]
+pub mod preview2;
 pub mod stdio;
 pub mod syscalls;
 pub mod vfs;

@@ -22,6 +22,7 @@ import sys
 import tempfile
 
 import wasmtime
+import wasmtime.component
 
 
 def write_tree(path, spec):
@@ -58,14 +59,18 @@ def snapshot(path):
 
 
 def guest_kind(root, guest):
-    """(binary path, is a threads program) of a case's guest, by the rules
-    in tests/guests.json (which tests/build.rs reads too)."""
+    """(binary path, is a threads program, component path or None) of a
+    case's guest, by the rules in tests/guests.json (which tests/build.rs
+    reads too)."""
     with open(os.path.join(root, "tests", "guests.json")) as f:
         kinds = json.load(f)["kinds"]
     for kind in kinds:
         if guest.startswith(kind["prefix"]):
-            path = os.path.join(root, kind["binary"].replace("{name}", guest[len(kind["prefix"]):]))
-            return path, kind.get("threads", False)
+            bare = guest[len(kind["prefix"]):]
+            path = os.path.join(root, kind["binary"].replace("{name}", bare))
+            component = kind.get("component")
+            component = component and os.path.join(root, component.replace("{name}", bare))
+            return path, kind.get("threads", False), component
     sys.exit("no kind of guest in tests/guests.json matches %r" % guest)
 
 
@@ -130,8 +135,8 @@ def wait_open(p):
     return out[0], err[0]
 
 
-def run_case(root, engine, name, case):
-    wasm, threads = guest_kind(root, case["guest"])
+def run_case(root, engine, name, case, as_component=False):
+    wasm, threads, component = guest_kind(root, case["guest"])
     with tempfile.TemporaryDirectory() as tmp:
         if threads:
             return run_threads_case(root, name, case, wasm, tmp)
@@ -154,14 +159,17 @@ def run_case(root, engine, name, case):
 
         store = wasmtime.Store(engine)
         store.set_wasi(wasi)
-        linker = wasmtime.Linker(engine)
-        linker.define_wasi()
-        module = wasmtime.Module.from_file(engine, wasm)
         exit_code, trap = 0, None
         try:
-            instance = linker.instantiate(store, module)
-            # wasmtime's C API links wasi_snapshot_preview1 only.
-            instance.exports(store)["_start"](store)
+            if as_component:
+                exit_code = run_component(engine, store, component)
+            else:
+                linker = wasmtime.Linker(engine)
+                linker.define_wasi()
+                module = wasmtime.Module.from_file(engine, wasm)
+                instance = linker.instantiate(store, module)
+                # wasmtime's C API links wasi_snapshot_preview1 only.
+                instance.exports(store)["_start"](store)
         except wasmtime.ExitTrap as e:
             exit_code = e.code
         except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
@@ -182,6 +190,26 @@ def run_case(root, engine, name, case):
         }
 
 
+def run_component(engine, store, path):
+    """Runs a wasip2 component's wasi:cli/run: its exit code (0 for ok, 1
+    for err), as the wasmtime CLI reports it."""
+    linker = wasmtime.component.Linker(engine)
+    linker.add_wasip2()
+    component = wasmtime.component.Component.from_file(engine, path)
+    instance = linker.instantiate(store, component)
+    run_interface = next(
+        n for n in component_exports(component, engine) if n.split("@")[0] == "wasi:cli/run"
+    )
+    run = instance.get_func(store, instance.get_export_index(store, "run", instance.get_export_index(store, run_interface)))
+    # result<_, _>, as a Variant whose tag is "ok" or "err".
+    return 0 if run(store).tag == "ok" else 1
+
+
+def component_exports(component, engine):
+    """The names of a component's exports."""
+    return [name for name, _ in component.type.exports(engine).items()]
+
+
 def main():
     root = sys.argv[1]
     cases_dir = os.path.join(root, "tests", "cases")
@@ -189,6 +217,7 @@ def main():
     os.makedirs(out_dir, exist_ok=True)
     engine = wasmtime.Engine()
     names = sorted(f[:-5] for f in os.listdir(cases_dir) if f.endswith(".json"))
+    components = 0
     for name in names:
         with open(os.path.join(cases_dir, name + ".json")) as f:
             case = json.load(f)
@@ -212,7 +241,14 @@ def main():
             result = ours
         with open(os.path.join(out_dir, name + ".json"), "w") as f:
             json.dump(result, f, indent=1, sort_keys=True)
-    print("wasmtime %s: recorded %d cases in %s" % (wasmtime.__version__ if hasattr(wasmtime, "__version__") else "", len(names), out_dir))
+        # The same case, the guest built as a wasip2 component.
+        _, _, component = guest_kind(root, case["guest"])
+        if component and os.path.exists(component):
+            result = run_case(root, engine, name, case, as_component=True)
+            with open(os.path.join(out_dir, name + ".component.json"), "w") as f:
+                json.dump(result, f, indent=1, sort_keys=True)
+                components += 1
+    print("wasmtime: recorded %d cases and %d as components in %s" % (len(names), components, out_dir))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 #[cfg(not(target_arch = "wasm32"))]
+#[cfg(not(target_arch = "wasm32"))]
+pub mod component;
 pub mod fake_store;
 pub mod fuzz;
 #[cfg(not(target_arch = "wasm32"))]
@@ -21,6 +23,18 @@ pub mod hostile;
 pub mod native;
 #[cfg(target_arch = "wasm32")]
 pub mod opfs;
+
+/// A native case whose guest or recorded result is missing: reported as
+/// ignored, with the command that makes it (`$OUT_DIR/cases.rs` and
+/// `component_cases.rs` name it).
+#[macro_export]
+macro_rules! case_not_ready {
+    ($name:ident, $reason:tt) => {
+        #[test]
+        #[ignore = $reason]
+        fn $name() {}
+    };
+}
 
 /// A run to make: the guest and its configuration.
 #[derive(Debug, Deserialize)]
