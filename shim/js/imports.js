@@ -275,3 +275,11 @@ export function watch_abort(signal, dispatcher) {
   signal.addEventListener("abort", stop, { once: true });
   return () => signal.removeEventListener("abort", stop);
 }
+
+// A wasip2 component's lowered import or resource.drop, as core wasm
+// calls it: its arguments go to `call` with the function's key, and what
+// `call` returns (a number, a BigInt, or nothing) is the result
+// (shim/src/browser/component.rs answers; it throws to end the run).
+export function component_function(call, key) {
+  return (...args) => call(key, args);
+}

@@ -152,6 +152,24 @@ pub struct Outcome {
     pub fs: Vec<(String, Tree)>,
 }
 
+#[cfg(target_arch = "wasm32")]
+impl Outcome {
+    /// What a browser run did, with `fs` as the preopens afterwards.
+    pub fn of_browser_run(out: &browser_wasi::browser::RunOutput, fs: Vec<(String, Tree)>) -> Outcome {
+        use browser_wasi::browser::Termination;
+        Outcome {
+            exit: out.exit_code(),
+            trap: match &out.termination {
+                Termination::Trap(m) => Some(m.clone()),
+                Termination::Exit(_) | Termination::Stopped => None,
+            },
+            stdout: out.stdout.to_vec(),
+            stderr: out.stderr.to_vec(),
+            fs,
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct Expected {
     exit: Option<u32>,

@@ -88,16 +88,7 @@ async fn run_case(name: &str, wasm: &[u8], case: &str, expected: &str, in_store:
 
 #[allow(dead_code)]
 fn outcome(out: &browser::RunOutput, fs: Vec<(String, Tree)>) -> Outcome {
-    Outcome {
-        exit: out.exit_code(),
-        trap: match &out.termination {
-            Termination::Trap(m) => Some(m.clone()),
-            Termination::Exit(_) | Termination::Stopped => None,
-        },
-        stdout: out.stdout.to_vec(),
-        stderr: out.stderr.to_vec(),
-        fs,
-    }
+    Outcome::of_browser_run(out, fs)
 }
 
 #[allow(dead_code)]

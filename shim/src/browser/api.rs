@@ -68,6 +68,10 @@ pub enum RunError {
     /// The browser refused to instantiate the module (a trap in its start
     /// function is reported as [`Termination::Trap`] instead).
     Instantiate(String),
+    /// A wasip2 component that cannot run here (the `preview2` feature):
+    /// why — what it imports that the host lacks, what it uses that is not
+    /// supported.
+    Component(String),
 }
 
 impl fmt::Display for RunError {
@@ -79,6 +83,7 @@ impl fmt::Display for RunError {
             RunError::Instantiate(m) => {
                 write!(f, "the browser could not instantiate the module: {m}")
             }
+            RunError::Component(m) => write!(f, "this component cannot run: {m}"),
         }
     }
 }

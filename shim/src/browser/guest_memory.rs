@@ -62,13 +62,19 @@ impl JsMemory {
 
     /// Wraps the guest's exported memory.
     pub fn new(memory: &WebAssembly::Memory) -> JsMemory {
-        if !SHIM_MEMORY_SET.with(Cell::get) {
-            set_shim_memory(&wasm_bindgen::memory());
-            SHIM_MEMORY_SET.with(|s| s.set(true));
-        }
+        ensure_shim_memory();
         let view = guest_view(memory);
         let size = guest_size(&view) as u64;
         JsMemory { view: Some(view), size: Cell::new(size) }
+    }
+}
+
+/// Tells memory.js where the shim's own memory is (once), which output
+/// capture copies from.
+pub(crate) fn ensure_shim_memory() {
+    if !SHIM_MEMORY_SET.with(Cell::get) {
+        set_shim_memory(&wasm_bindgen::memory());
+        SHIM_MEMORY_SET.with(|s| s.set(true));
     }
 }
 

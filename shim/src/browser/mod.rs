@@ -5,6 +5,8 @@
 
 mod api;
 mod capture;
+#[cfg(feature = "preview2")]
+mod component;
 mod dispatch;
 mod guest_memory;
 mod host;
@@ -19,6 +21,8 @@ use wasm_bindgen::JsValue;
 
 pub use api::{RunError, RunOptions, RunOutput, StdinFeed, Termination};
 pub use capture::{Captured, JsCapture, JsListener};
+#[cfg(feature = "preview2")]
+pub use component::{is_component, run_component};
 pub use guest_memory::JsMemory;
 pub use host::BrowserHost;
 pub use page_bytes::{JsBytes, JsLazyBytes};

@@ -33,7 +33,8 @@ extern "C" {
 
 /// Runs a `wasm32-wasip1` command to completion and returns its output. A
 /// `wasm32-wasip1-threads` program runs too, every thread in a worker (the
-/// page must be cross-origin isolated).
+/// page must be cross-origin isolated); with the `preview2` feature, a
+/// `wasm32-wasip2` component too ([`run_component`](super::run_component)).
 ///
 /// ```ignore
 /// let config = WasiConfig::new().args(["hello"]).preopen("/data", Tree::dir());
@@ -50,6 +51,10 @@ pub async fn run_with(
     config: WasiConfig,
     options: RunOptions,
 ) -> Result<RunOutput, RunError> {
+    #[cfg(feature = "preview2")]
+    if super::component::is_component(module_bytes) {
+        return super::component::run_component(module_bytes, config, options).await;
+    }
     let info = module::inspect(module_bytes)?;
     info.check_runnable()?;
     if let Some(memory) = info.threads() {

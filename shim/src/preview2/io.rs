@@ -144,6 +144,9 @@ pub const MAX_CHUNK: u64 = 1 << 20;
 /// What `check-write` allows: a megabyte at a time.
 const WRITE_BUDGET: u64 = MAX_CHUNK;
 
+/// The most bytes `crypto.getRandomValues` fills at once.
+const RANDOM_PIECE: usize = 65536;
+
 /// The random bytes one call may ask for.
 const MAX_RANDOM: u64 = 1 << 26;
 
@@ -453,7 +456,10 @@ pub fn call(cx: &mut Cx, f: Fn, args: &[Val]) -> HostResult {
                 return trap(format!("{len} random bytes asked for at once (at most {MAX_RANDOM})"));
             }
             let mut b = vec![0; len as usize];
-            cx.ctx.host.fill_random(&mut b).map_err(Stop::Errno)?;
+            // As random_get: in pieces a browser's getRandomValues takes.
+            for piece in b.chunks_mut(RANDOM_PIECE) {
+                cx.ctx.host.fill_random(piece).map_err(Stop::Errno)?;
+            }
             Some(Val::Bytes(b))
         }
         Fn::RandomU64 => Some(Val::U64(random_u64(cx)?)),

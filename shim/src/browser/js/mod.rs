@@ -209,6 +209,8 @@ pub async fn run_wasi(module: JsValue, options: JsValue) -> Result<RunResult, Js
     let result = match module_source(module).await? {
         Source::Compiled(m) => super::run::run_compiled(&m, config, opts).await,
         Source::Bytes(b) => super::run::run_js_bytes(&b, config, opts).await,
+        #[cfg(feature = "preview2")]
+        Source::Component(b) => super::component::run_component(&b.to_vec(), config, opts).await,
     };
     result.map(|inner| RunResult { inner }).map_err(js_error)
 }
@@ -239,6 +241,9 @@ pub async fn prime() -> Result<(), JsValue> {
 enum Source {
     Compiled(WebAssembly::Module),
     Bytes(Uint8Array),
+    /// A wasip2 component's bytes (the component package only).
+    #[cfg(feature = "preview2")]
+    Component(Uint8Array),
 }
 
 /// What `runWasi` was given, as a compiled module or bytes whose header was
@@ -272,6 +277,10 @@ async fn module_source(mut module: JsValue) -> Result<Source, JsValue> {
         Uint8Array::new(&module)
     };
     let head = bytes.subarray(0, 8.min(bytes.length())).to_vec();
+    #[cfg(feature = "preview2")]
+    if super::component::is_component(&head) {
+        return Ok(Source::Component(bytes));
+    }
     crate::module::check_header(&head).map_err(|e| js_error(RunError::Module(e)))?;
     Ok(Source::Bytes(bytes))
 }
@@ -282,6 +291,7 @@ pub(super) fn js_error(e: RunError) -> JsValue {
         RunError::Config(_) => "ConfigError",
         RunError::Compile(_) => "CompileError",
         RunError::Instantiate(_) => "InstantiateError",
+        RunError::Component(_) => "ComponentError",
     };
     error(name, &e.to_string())
 }
