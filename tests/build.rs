@@ -24,6 +24,8 @@ struct Kind {
     threads: bool,
     /// Where the same guest is built as a wasip2 component, if it is.
     component: Option<String>,
+    /// The guests of the kind built as components, if not all of them.
+    component_names: Option<Vec<String>>,
 }
 
 fn main() {
@@ -106,7 +108,8 @@ fn main() {
         }
 
         // The case again with the guest as a component, where it is one.
-        if let Some(pattern) = &kind.component {
+        let as_component = kind.component_names.as_ref().is_none_or(|n| n.iter().any(|n| n == bare));
+        if let Some(pattern) = kind.component.as_ref().filter(|_| as_component) {
             let wasm = root.join(pattern.replace("{name}", bare));
             let expected = root.join("target/expected").join(format!("{name}.component.json"));
             let ready = if !wasm.exists() {
@@ -196,6 +199,9 @@ fn read_kinds(path: &Path) -> Vec<Kind> {
             build: s(k, "build").unwrap(),
             threads: k["threads"].as_bool().unwrap_or(false),
             component: s(k, "component"),
+            component_names: k["component_names"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|n| n.as_str().map(String::from)).collect()),
         })
         .collect()
 }

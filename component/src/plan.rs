@@ -348,12 +348,28 @@ struct Builder<'b> {
     resource_ids: HashMap<ResourceId, ResourceType>,
 }
 
+/// Validates the component, all but its core functions' bodies (the
+/// engine that compiles each core module validates those, and leaving
+/// them out keeps wasmparser's operator validator out of the package):
+/// its types, for the plan to read.
+fn validate(bytes: &[u8]) -> Result<wasmparser::types::Types, PlanError> {
+    let invalid = |e: wasmparser::BinaryReaderError| PlanError::Invalid(e.to_string());
+    let features = WasmFeatures::default() | WasmFeatures::COMPONENT_MODEL;
+    let mut validator = Validator::new_with_features(features);
+    let mut last = None;
+    for payload in Parser::new(0).parse_all(bytes) {
+        if let wasmparser::ValidPayload::End(types) =
+            validator.payload(&payload.map_err(invalid)?).map_err(invalid)?
+        {
+            last = Some(types);
+        }
+    }
+    last.ok_or_else(|| PlanError::Invalid("the component ends early".into()))
+}
+
 /// Reads `bytes`, a component, into the plan that runs it.
 pub fn plan(bytes: &[u8]) -> Result<Plan, PlanError> {
-    let features = WasmFeatures::default() | WasmFeatures::COMPONENT_MODEL;
-    let types = Validator::new_with_features(features)
-        .validate_all(bytes)
-        .map_err(|e| PlanError::Invalid(e.to_string()))?;
+    let types = validate(bytes)?;
     let ir = parse(bytes)?;
     let mut b = Builder {
         bytes,

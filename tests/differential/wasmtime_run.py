@@ -69,6 +69,8 @@ def guest_kind(root, guest):
             bare = guest[len(kind["prefix"]):]
             path = os.path.join(root, kind["binary"].replace("{name}", bare))
             component = kind.get("component")
+            if bare not in kind.get("component_names", [bare]):
+                component = None
             component = component and os.path.join(root, component.replace("{name}", bare))
             return path, kind.get("threads", False), component
     sys.exit("no kind of guest in tests/guests.json matches %r" % guest)

@@ -95,11 +95,16 @@ export interface Limits {
 }
 
 /**
- * Runs a wasm32-wasip1 program. `module` is its bytes, a compiled module,
- * or a fetch() response.
+ * Runs a wasm32-wasip1 program, or a wasm32-wasip2 component of the
+ * wasi:cli/command world (the package's index.js loads the component
+ * support, a package of its own, the first time it is given one). `module`
+ * is its bytes, a compiled module, or a fetch() response.
  * Rejects with an Error whose `name` is `ModuleError` (not a runnable
- * wasip1 module), `ConfigError`, `CompileError` or `InstantiateError`; a
- * trap during the run resolves, with `trap` set.
+ * wasip1 module), `ComponentError` (a component that imports what the host
+ * lacks, or uses what is not supported: the message names it),
+ * `ConfigError`, `CompileError` or `InstantiateError`; a trap during the
+ * run resolves, with `trap` set. A component's run has no interactive
+ * stdin and no directory handles yet (ComponentError).
  */
 export function runWasi(
   module: Uint8Array | ArrayBuffer | WebAssembly.Module | Response | Promise<Response>,
