@@ -1,5 +1,6 @@
 //! The examples gallery and the tutorial that walks through it. The
-//! programs are built from `playground/examples` into `examples/*.wasm`.
+//! programs are built from `playground/examples` (and `examples-threads`,
+//! `examples-wasip2`) into `examples/*.wasm`.
 
 use crate::model::{EnvVar, FileEntry, Preopen, RunConfig};
 
@@ -23,6 +24,11 @@ pub const EXAMPLES: &[Example] = &[
     Example { name: "capabilities", title: "Capabilities", blurb: "Only what it was given." },
     Example { name: "spin", title: "Infinite loop", blurb: "Try Stop." },
     Example { name: "parallel", title: "Threads", blurb: "Hash files on a pool of workers." },
+    Example {
+        name: "component",
+        title: "Component",
+        blurb: "A wasm32-wasip2 component reads and writes files.",
+    },
 ];
 
 fn data(files: &[(&str, &str)]) -> Preopen {
@@ -54,6 +60,10 @@ pub fn default_config(name: &str) -> RunConfig {
         "progress" => c.args = "8".into(),
         "fail" => c.env = vec![EnvVar::new("LIMIT", "lots")],
         "capabilities" => c.preopens = vec![data(&[("notes.txt", "you can read me\n")])],
+        "component" => {
+            c.args = "report".into();
+            c.preopens = vec![data(&[("poem.txt", POEM), ("notes.txt", "a note\n")])];
+        }
         "parallel" => {
             c.args = "/data 4".into();
             let files: Vec<(String, String)> =

@@ -19,20 +19,65 @@ pub struct Loaded {
     pub name: String,
     pub bytes: Vec<u8>,
     pub info: Result<ModuleInfo, String>,
+    /// For a wasip2 component: what it is, or why it cannot be read.
+    pub component: Option<Result<ComponentInfo, String>>,
+}
+
+/// What a wasip2 component imports and exports, and what of it the shim
+/// cannot give it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComponentInfo {
+    /// `wasi:cli/command` when it exports `wasi:cli/run`.
+    pub world: Option<String>,
+    /// The instances it imports (`wasi:cli/stdout@0.2.6`, …).
+    pub imports: Vec<String>,
+    pub exports: Vec<String>,
+    /// The imported functions the shim does not provide (`interface#func`).
+    pub missing: Vec<String>,
+}
+
+impl ComponentInfo {
+    /// Reads a component's bytes.
+    pub fn read(bytes: &[u8]) -> Result<ComponentInfo, String> {
+        let plan = browser_wasi_component::plan::plan(bytes).map_err(|e| e.to_string())?;
+        Ok(ComponentInfo {
+            world: plan.run().map(|_| "wasi:cli/command".to_string()),
+            missing: browser_wasi::preview2::bind(&plan).err().unwrap_or_default(),
+            imports: plan.imports,
+            exports: plan.exports,
+        })
+    }
+
+    /// Why it cannot run, if it cannot.
+    pub fn problem(&self) -> Option<String> {
+        if !self.missing.is_empty() {
+            return Some(format!(
+                "This component imports what browser-wasi does not provide: {}",
+                self.missing.join(", ")
+            ));
+        }
+        self.world.is_none().then(|| {
+            "This component exports no wasi:cli/run: only wasi:cli/command components (what cargo build --target wasm32-wasip2 makes of a binary) run here.".to_string()
+        })
+    }
 }
 
 impl Loaded {
     /// Reads a module's bytes and what the shim sees in it.
     pub fn new(name: String, bytes: Vec<u8>) -> Loaded {
-        let info = module::inspect(&bytes).map_err(|e| e.to_string());
-        Loaded { name, bytes, info }
+        let info = module::inspect(&bytes);
+        let component =
+            matches!(info, Err(module::ModuleError::Component)).then(|| ComponentInfo::read(&bytes));
+        Loaded { name, bytes, info: info.map_err(|e| e.to_string()), component }
     }
 
     /// Why it cannot run, if it cannot.
     pub fn problem(&self) -> Option<String> {
-        match &self.info {
-            Err(e) => Some(e.clone()),
-            Ok(info) => info.check_runnable().err().map(|e| e.to_string()),
+        match (&self.component, &self.info) {
+            (Some(Ok(c)), _) => c.problem(),
+            (Some(Err(e)), _) => Some(format!("This component cannot be read: {e}")),
+            (None, Err(e)) => Some(e.clone()),
+            (None, Ok(info)) => info.check_runnable().err().map(|e| e.to_string()),
         }
     }
 }

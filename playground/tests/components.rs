@@ -241,12 +241,46 @@ async fn a_file_that_cannot_be_read_is_reported_and_changes_nothing() {
 }
 
 #[wasm_bindgen_test]
-async fn module_panel_explains_a_component() {
+async fn module_panel_explains_a_component_that_is_not_a_command() {
     let (root, state) = mount(|| view! { <ModulePanel/> });
     state.loaded.set(Some(Loaded::new("c.wasm".into(), vec![0, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0])));
     settle().await;
     let error: HtmlElement = find(&root, ".error");
-    assert!(error.text_content().unwrap().contains("component"), "{:?}", error.text_content());
+    assert!(error.text_content().unwrap().contains("exports no wasi:cli/run"), "{:?}", error.text_content());
+}
+
+#[wasm_bindgen_test]
+async fn module_panel_shows_a_components_world_and_imports() {
+    let (root, state) = mount(|| view! { <ModulePanel/> });
+    let bytes = include_bytes!("../../target/guests/wasm32-wasip2/release/hello.wasm").to_vec();
+    state.loaded.set(Some(Loaded::new("hello.wasm".into(), bytes)));
+    settle().await;
+    let summary: HtmlElement = find(&root, ".summary");
+    let text = summary.text_content().unwrap();
+    assert!(text.contains("a wasip2 component of the wasi:cli/command world"), "{text}");
+    assert!(text.contains("wasi:filesystem/preopens@0.2."), "{text}");
+    assert!(root.query_selector(".error").unwrap().is_none(), "{text}");
+}
+
+#[wasm_bindgen_test]
+async fn module_panel_names_what_a_component_imports_that_the_shim_lacks() {
+    let (root, state) = mount(|| view! { <ModulePanel/> });
+    let bytes = wat::parse_str(
+        r#"(component
+            (import "wasi:http/outgoing-handler@0.2.0" (instance $h
+              (export "handle" (func (param "n" u32) (result u32)))))
+            (alias export $h "handle" (func $handle))
+            (core func (canon lower (func $handle))))"#,
+    )
+    .unwrap();
+    state.loaded.set(Some(Loaded::new("http.wasm".into(), bytes)));
+    settle().await;
+    let error: HtmlElement = find(&root, ".error");
+    assert!(
+        error.text_content().unwrap().contains("wasi:http/outgoing-handler@0.2.0#handle"),
+        "{:?}",
+        error.text_content()
+    );
 }
 
 #[wasm_bindgen_test]
@@ -265,7 +299,7 @@ async fn module_panel_lists_imports_and_what_is_unsupported() {
         exports_memory: true,
         ..ModuleInfo::default()
     };
-    state.loaded.set(Some(Loaded { name: "x.wasm".into(), bytes: vec![], info: Ok(info) }));
+    state.loaded.set(Some(Loaded { name: "x.wasm".into(), bytes: vec![], info: Ok(info), component: None }));
     settle().await;
     let summary = find::<HtmlElement>(&root, ".summary").text_content().unwrap();
     assert!(summary.contains("x.wasm — 2 KiB, 1 WASI imports"), "{summary}");

@@ -300,7 +300,7 @@ for (const [name, launch] of Object.entries(BROWSERS)) {
     }
   });
 
-  test(`${name}: a component is refused with a clear message`, async () => {
+  test(`${name}: a component that is not a command is refused with a clear message`, async () => {
     const browser = await launch();
     try {
       const { page } = await open(browser, server.url);
@@ -308,8 +308,31 @@ for (const [name, launch] of Object.entries(BROWSERS)) {
         name: "component.wasm", mimeType: "application/wasm", buffer: Buffer.from([0, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0]),
       });
       await page.waitForFunction(() => document.querySelector(".error")?.textContent.includes("component"));
-      assert.match(await page.textContent(".error"), /wasm32-wasip1/);
+      assert.match(await page.textContent(".error"), /exports no wasi:cli\/run/);
       assert.equal(await page.isDisabled("button.run"), true);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  test(`${name}: a wasm32-wasip2 component reads the preopened files and writes one`, async () => {
+    const browser = await launch();
+    try {
+      const { page, errors } = await open(browser, server.url);
+      await loadExample(page, "Component", "component.wasm");
+      assert.match(await page.textContent(".summary"), /a wasip2 component of the wasi:cli\/command world/);
+      await page.click("button.run");
+      await page.waitForFunction(() => /exit code/.test(document.querySelector(".status").textContent), null, { timeout: 30000 });
+      assert.match(await status(page), /^exit code 0 · \d+ ms$/);
+      const out = await output(page);
+      assert.match(out, /Hello from a wasip2 component!/);
+      assert.match(out, /poem\.txt: 3 lines, 13 words/);
+      const row = page.locator("tr", { hasText: "/data/report.txt" });
+      assert.match(await row.textContent(), /changed/);
+      await row.locator('button:has-text("view")').click();
+      assert.match(await page.textContent(".viewer pre"), /notes\.txt: 1 lines, 2 words/);
+      if (name === "chromium") await page.screenshot({ path: `${shots}/playground-component.png`, fullPage: true });
+      assert.deepEqual(errors, []);
     } finally {
       await browser.close();
     }

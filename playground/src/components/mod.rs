@@ -57,7 +57,7 @@ pub fn App() -> impl IntoView {
         <header>
             <div>
                 <h1>"browser-wasi playground"</h1>
-                <p class="tagline">"Run a wasm32-wasip1 (or -threads) program in your browser: nothing leaves this page."</p>
+                <p class="tagline">"Run a wasm32-wasip1 (or -threads) program or a wasm32-wasip2 component in your browser: nothing leaves this page."</p>
             </div>
             <nav>
                 <button

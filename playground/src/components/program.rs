@@ -7,7 +7,7 @@ use web_sys::HtmlInputElement;
 
 use crate::browser::{file_bytes, files_of};
 use crate::examples::{self, EXAMPLES};
-use crate::state::{AppState, Loaded};
+use crate::state::{AppState, ComponentInfo, Loaded};
 
 /// Choosing a module: the gallery, a file picker, drag and drop; then what
 /// the shim sees in it.
@@ -87,11 +87,52 @@ pub fn ModulePanel() -> impl IntoView {
     }
 }
 
+/// What the shim sees in a wasip2 component: its size and world, the
+/// interfaces it imports, what of them it lacks.
+#[component]
+fn ComponentSummary(loaded: Loaded, info: ComponentInfo, problem: Option<String>) -> impl IntoView {
+    let size = format!(
+        " — {} KiB, a wasip2 component of the {} world, {} imported interfaces",
+        loaded.bytes.len().div_ceil(1024),
+        info.world.clone().unwrap_or_else(|| "(no wasi:cli/run: not a command)".into()),
+        info.imports.len()
+    );
+    view! {
+        <div class="summary">
+            <p>
+                <strong>{loaded.name}</strong>
+                {size}
+            </p>
+            <p class="component">
+                "A component runs on the same filesystem and setup as a module. Its calls block (a sleep waits in place); interactive stdin and the workspace and local folder are for modules only, for now."
+            </p>
+            <details>
+                <summary>"Imports"</summary>
+                <p class="imports">{info.imports.join(", ")}</p>
+            </details>
+            {problem
+                .map(|p| {
+                    view! {
+                        <p
+                            class="error"
+                            role="alert"
+                        >
+                            {p}
+                        </p>
+                    }
+                })}
+        </div>
+    }
+}
+
 /// What the shim sees in a module: its size and WASI imports, what it lacks,
 /// and why it cannot run if it cannot.
 #[component]
 fn ModuleSummary(loaded: Loaded) -> impl IntoView {
     let problem = loaded.problem();
+    if let Some(Ok(c)) = loaded.component.clone() {
+        return view! { <ComponentSummary loaded=loaded info=c problem=problem/> }.into_any();
+    }
     match loaded.info {
         Err(_) => view! {
             <p
