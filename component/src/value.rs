@@ -618,9 +618,15 @@ fn params_tuple(f: &FuncType) -> Type {
 }
 
 /// `canon lower`, on the way in: the arguments core wasm passed to a host
-/// function of type `f`, lifted.
-pub fn lift_args(cx: &mut Cx, f: &FuncType, flat: &[Flat]) -> Result<Vec<Val>, Trap> {
-    let sig = abi::flat_signature(f, Direction::Lower);
+/// function of type `f`, lifted. `sig` is `f`'s
+/// [`flat_signature`](abi::flat_signature) for [`Direction::Lower`],
+/// which a caller making many calls computes once.
+pub fn lift_args(
+    cx: &mut Cx,
+    f: &FuncType,
+    sig: &abi::FlatSignature,
+    flat: &[Flat],
+) -> Result<Vec<Val>, Trap> {
     if flat.len() != sig.params.len() {
         return Err(Trap::new(format!(
             "{} core arguments for a function that takes {}",
@@ -642,14 +648,14 @@ pub fn lift_args(cx: &mut Cx, f: &FuncType, flat: &[Flat]) -> Result<Vec<Val>, T
 
 /// `canon lower`, on the way out: the host function's result, lowered to
 /// what core wasm gets back (nothing when it goes to the out-pointer that
-/// came last in `flat`).
+/// came last in `flat`). `sig` as for [`lift_args`].
 pub fn lower_result(
     cx: &mut Cx,
     f: &FuncType,
+    sig: &abi::FlatSignature,
     result: Option<&Val>,
     flat: &[Flat],
 ) -> Result<Vec<Flat>, Trap> {
-    let sig = abi::flat_signature(f, Direction::Lower);
     match (&f.result, result) {
         (None, None) => Ok(Vec::new()),
         (Some(t), Some(v)) if sig.results_in_memory => {

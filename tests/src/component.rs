@@ -131,6 +131,7 @@ fn lowered_func(store: &mut Store<State>, plan: &Arc<Plan>, bindings: &Arc<Bindi
         FuncType::new(sig.params.iter().map(|t| core_type(*t)), sig.results.iter().map(|t| core_type(*t)));
     let (plan, bindings) = (plan.clone(), bindings.clone());
     Func::new(store, ty, move |mut caller: Caller<'_, State>, params, results| {
+        let sig = &sig;
         let lowered = &plan.lowered[i];
         let flat: Vec<Flat> = params.iter().map(to_flat).collect();
         let args = {
@@ -138,6 +139,7 @@ fn lowered_func(store: &mut Store<State>, plan: &Arc<Plan>, bindings: &Arc<Bindi
             value::lift_args(
                 &mut Cx { guest: &mut g, encoding: lowered.options.encoding },
                 &lowered.ty,
+                sig,
                 &flat,
             )
             .map_err(trap_error)?
@@ -150,6 +152,7 @@ fn lowered_func(store: &mut Store<State>, plan: &Arc<Plan>, bindings: &Arc<Bindi
         let out = value::lower_result(
             &mut Cx { guest: &mut g, encoding: lowered.options.encoding },
             &lowered.ty,
+            sig,
             result.as_ref(),
             &flat,
         )

@@ -263,7 +263,8 @@ fn many_arguments_are_read_from_the_pointer_core_wasm_passes() {
     let f = FuncType { params: (0..17).map(|i| (format!("p{i}"), Type::U32)).collect(), result: None };
     let mut g = FakeGuest::new(4096);
     put(&mut g, 256, &(100..117).collect::<Vec<_>>());
-    let args = lift_args(&mut cx(&mut g), &f, &[Flat::I32(256)]).unwrap();
+    let args =
+        lift_args(&mut cx(&mut g), &f, &flat_signature(&f, Direction::Lower), &[Flat::I32(256)]).unwrap();
     assert_eq!(args, (100..117).map(Val::U32).collect::<Vec<_>>());
 }
 
@@ -277,9 +278,16 @@ fn a_result_too_big_for_one_value_is_written_to_the_out_pointer() {
     let mut g = FakeGuest::new(4096);
     let me = g.handles.insert_own(1, 77).unwrap();
     let flat = [Flat::I32(me as i32), Flat::I64(0), Flat::I32(512)];
-    let args = lift_args(&mut cx(&mut g), &f, &flat).unwrap();
+    let args = lift_args(&mut cx(&mut g), &f, &flat_signature(&f, Direction::Lower), &flat).unwrap();
     assert_eq!(args, vec![Val::Borrow(77), Val::U64(0)]);
-    let out = lower_result(&mut cx(&mut g), &f, Some(&Val::ok(Some(Val::Own(5)))), &flat).unwrap();
+    let out = lower_result(
+        &mut cx(&mut g),
+        &f,
+        &flat_signature(&f, Direction::Lower),
+        Some(&Val::ok(Some(Val::Own(5)))),
+        &flat,
+    )
+    .unwrap();
     assert!(out.is_empty());
     assert_eq!(g.mem[512], 0);
     let h = u32::from_le_bytes(g.mem[516..520].try_into().unwrap());
@@ -293,8 +301,13 @@ fn an_own_argument_takes_the_handle_from_the_guest() {
     let f = FuncType { params: vec![("it".into(), Type::Own(3))], result: None };
     let mut g = FakeGuest::new(64);
     let h = g.handles.insert_own(3, 9).unwrap();
-    assert_eq!(lift_args(&mut cx(&mut g), &f, &[Flat::I32(h as i32)]).unwrap(), vec![Val::Own(9)]);
-    assert!(lift_args(&mut cx(&mut g), &f, &[Flat::I32(h as i32)]).is_err());
+    assert_eq!(
+        lift_args(&mut cx(&mut g), &f, &flat_signature(&f, Direction::Lower), &[Flat::I32(h as i32)])
+            .unwrap(),
+        vec![Val::Own(9)]
+    );
+    assert!(lift_args(&mut cx(&mut g), &f, &flat_signature(&f, Direction::Lower), &[Flat::I32(h as i32)])
+        .is_err());
 }
 
 #[test]

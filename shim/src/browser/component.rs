@@ -13,9 +13,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use browser_wasi_component::abi::{flat_signature, CoreType, Direction};
+use browser_wasi_component::abi::{flat_signature, CoreType, Direction, FlatSignature};
 use browser_wasi_component::handles::HandleTable;
-use browser_wasi_component::plan::{plan, CoreItem, Options, Plan};
+use browser_wasi_component::plan::{plan, CoreItem, Lowered, Plan};
 use browser_wasi_component::value::{self, Cx, Flat, Guest};
 use browser_wasi_component::Trap;
 use js_sys::{Array, Function, Object, Reflect, Uint8Array, WebAssembly};
@@ -26,9 +26,11 @@ use wasm_bindgen_futures::JsFuture;
 use super::api::{RunError, RunOptions, RunOutput, Termination};
 use super::capture::{take_captured, JsCapture};
 use super::error_message;
+use super::guest_memory::JsMemory;
 use super::host::BrowserHost;
 use crate::config::WasiConfig;
 use crate::ctx::WasiCtx;
+use crate::memory::GuestMemory;
 use crate::preview2::{self, Bindings, HostStop, Preview2};
 use crate::stdio::Output;
 use crate::syscalls::Stop;
@@ -53,50 +55,89 @@ struct Run {
     handles: HandleTable,
     /// Each core instance's exports, in the plan's order.
     instances: Vec<Object>,
+    /// The memory and `cabi_realloc` each lowered function's options name,
+    /// looked up on its first call (the instances exist by then) and kept:
+    /// a call then costs no lookup.
+    resolved: Vec<Option<Resolved>>,
+    /// The memories those name, each wrapped once (a component has one,
+    /// as a rule).
+    memories: Vec<(CoreItem, JsMemory)>,
     ended: Option<Ended>,
     signal: Option<web_sys::AbortSignal>,
+}
+
+/// A lowered function's options, found, and its core signature.
+#[derive(Clone)]
+struct Resolved {
+    /// An index into [`Run::memories`].
+    memory: Option<usize>,
+    realloc: Option<Function>,
+    sig: Rc<FlatSignature>,
+}
+
+impl Run {
+    fn export(&self, item: &Option<CoreItem>) -> Option<JsValue> {
+        match item {
+            Some(CoreItem::Export { instance, name }) => {
+                self.instances.get(*instance).and_then(|e| Reflect::get(e, &name.into()).ok())
+            }
+            _ => None,
+        }
+    }
+
+    /// What lowered function `i`'s options name.
+    fn resolve(&mut self, i: usize, lowered: &Lowered) -> Resolved {
+        let options = &lowered.options;
+        if let Some(Some(r)) = self.resolved.get(i) {
+            return r.clone();
+        }
+        let memory = options.memory.as_ref().and_then(|item| {
+            if let Some(at) = self.memories.iter().position(|(m, _)| m == item) {
+                return Some(at);
+            }
+            let memory: WebAssembly::Memory = self.export(&options.memory)?.dyn_into().ok()?;
+            self.memories.push((item.clone(), JsMemory::new(&memory)));
+            Some(self.memories.len() - 1)
+        });
+        let realloc = self.export(&options.realloc).and_then(|f| f.dyn_into().ok());
+        let sig = Rc::new(flat_signature(&lowered.ty, Direction::Lower));
+        let r = Resolved { memory, realloc, sig };
+        if self.resolved.len() <= i {
+            self.resolved.resize(i + 1, None);
+        }
+        self.resolved[i] = Some(r.clone());
+        r
+    }
 }
 
 /// The guest side of one call: the memory and `cabi_realloc` its options
 /// name, and the component instance's handles.
 struct JsGuest<'a> {
-    memory: Option<WebAssembly::Memory>,
+    memory: Option<&'a mut JsMemory>,
     realloc: Option<Function>,
     handles: &'a mut HandleTable,
 }
 
 impl<'a> JsGuest<'a> {
-    fn new(instances: &[Object], options: &Options, handles: &'a mut HandleTable) -> Self {
-        let get = |item: &Option<CoreItem>| match item {
-            Some(CoreItem::Export { instance, name }) => {
-                instances.get(*instance).and_then(|e| Reflect::get(e, &name.into()).ok())
-            }
-            _ => None,
-        };
-        JsGuest {
-            memory: get(&options.memory).and_then(|m| m.dyn_into().ok()),
-            realloc: get(&options.realloc).and_then(|f| f.dyn_into().ok()),
-            handles,
-        }
-    }
-
-    fn bytes(&self) -> Option<Uint8Array> {
-        self.memory.as_ref().map(|m| Uint8Array::new(&m.buffer()))
+    fn new(r: &Resolved, memories: &'a mut [(CoreItem, JsMemory)], handles: &'a mut HandleTable) -> Self {
+        let memory = r.memory.and_then(move |i| memories.get_mut(i)).map(|(_, m)| m);
+        JsGuest { memory, realloc: r.realloc.clone(), handles }
     }
 }
 
 impl Guest for JsGuest<'_> {
     fn memory_len(&self) -> u64 {
-        self.bytes().map_or(0, |b| u64::from(b.length()))
+        self.memory.as_ref().map_or(0, |m| m.size())
     }
+    // Bounds were checked by the canonical ABI: these cannot fail.
     fn read(&self, at: u32, out: &mut [u8]) {
-        if let Some(b) = self.bytes() {
-            b.subarray(at, at + out.len() as u32).copy_to(out);
+        if let Some(m) = &self.memory {
+            let _ = m.read(at, out);
         }
     }
     fn write(&mut self, at: u32, bytes: &[u8]) {
-        if let Some(b) = self.bytes() {
-            b.subarray(at, at + bytes.len() as u32).copy_from(bytes);
+        if let Some(m) = &mut self.memory {
+            let _ = m.write(at, bytes);
         }
     }
     fn realloc(&mut self, old: u32, old_size: u32, align: u32, size: u32) -> Result<u32, Trap> {
@@ -161,7 +202,7 @@ fn call(run: &mut Run, plan: &Plan, bindings: &Bindings, key: u32, args: &Array)
     if run.signal.as_ref().is_some_and(|s| s.aborted()) {
         return Err(end(run, Ended::Stopped));
     }
-    let Run { ctx, p2, handles, instances, .. } = &mut *run;
+    let Run { ctx, p2, handles, .. } = &mut *run;
     let key = key as usize;
     let Some(lowered) = plan.lowered.get(key) else {
         let rt = (key - plan.lowered.len()) as u32;
@@ -181,23 +222,32 @@ fn call(run: &mut Run, plan: &Plan, bindings: &Bindings, key: u32, args: &Array)
             },
         };
     };
-    let sig = flat_signature(&lowered.ty, Direction::Lower);
+    let resolved = run.resolve(key, lowered);
+    let sig = &resolved.sig;
     let flat: Vec<Flat> =
         sig.params.iter().enumerate().map(|(i, t)| to_flat(&args.get(i as u32), *t)).collect();
     let encoding = lowered.options.encoding;
     let lifted = {
-        let mut g = JsGuest::new(instances, &lowered.options, handles);
-        value::lift_args(&mut Cx { guest: &mut g, encoding }, &lowered.ty, &flat)
+        let Run { handles, memories, .. } = &mut *run;
+        let mut g = JsGuest::new(&resolved, memories, handles);
+        value::lift_args(&mut Cx { guest: &mut g, encoding }, &lowered.ty, sig, &flat)
     };
     let args = lifted.map_err(|t| end(run, Ended::Trap(t.0)))?;
-    let Run { ctx, p2, handles, instances, .. } = &mut *run;
+    let Run { ctx, p2, .. } = &mut *run;
     let result = match p2.call(ctx, bindings.funcs[key], &args) {
         Ok(r) => r,
         Err(s) => return Err(host_stop(run, s)),
     };
     let lowered_result = {
-        let mut g = JsGuest::new(instances, &lowered.options, handles);
-        value::lower_result(&mut Cx { guest: &mut g, encoding }, &lowered.ty, result.as_ref(), &flat)
+        let Run { handles, memories, .. } = &mut *run;
+        let mut g = JsGuest::new(&resolved, memories, handles);
+        value::lower_result(
+            &mut Cx { guest: &mut g, encoding },
+            &lowered.ty,
+            &resolved.sig,
+            result.as_ref(),
+            &flat,
+        )
     };
     match lowered_result {
         Ok(out) => Ok(out.into_iter().next().map_or(JsValue::UNDEFINED, from_flat)),
@@ -261,6 +311,8 @@ pub async fn run_component(
         p2: Preview2::new(),
         handles: HandleTable::new(),
         instances: Vec::new(),
+        resolved: Vec::new(),
+        memories: Vec::new(),
         ended: None,
         signal: options.signal,
     }));
