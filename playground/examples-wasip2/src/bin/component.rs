@@ -18,7 +18,11 @@ fn main() {
     for name in entries.iter().filter(|n| n.as_str() != "report.txt") {
         match fs::read_to_string(format!("/data/{name}")) {
             Ok(text) => {
-                let line = format!("{name}: {} lines, {} words", text.lines().count(), text.split_whitespace().count());
+                let line = format!(
+                    "{name}: {} lines, {} words",
+                    text.lines().count(),
+                    text.split_whitespace().count()
+                );
                 println!("{line}");
                 report.push_str(&line);
                 report.push('\n');
