@@ -279,7 +279,17 @@ export function watch_abort(signal, dispatcher) {
 // A wasip2 component's lowered import or resource.drop, as core wasm
 // calls it: its arguments go to `call` with the function's key, and what
 // `call` returns (a number, a BigInt, or nothing) is the result
-// (shim/src/browser/component.rs answers; it throws to end the run).
-export function component_function(call, key) {
-  return (...args) => call(key, args);
+// (shim/src/browser/component.rs answers; it throws to end the run). One
+// that may wait (a pollable's block, poll) is, with JSPI, a Suspending
+// function: when `call` answers `{ wait: ms }` instead, the guest is
+// suspended that long, and the call made again.
+export function component_function(call, key, waits) {
+  if (!waits) return (...args) => call(key, args);
+  return new WebAssembly.Suspending(async (...args) => {
+    for (;;) {
+      const r = call(key, args);
+      if (typeof r !== "object" || r === null) return r;
+      await new Promise((resolve) => setTimeout(resolve, r.wait));
+    }
+  });
 }

@@ -183,9 +183,10 @@ fn drop_func(store: &mut Store<State>, bindings: &Arc<Bindings>, rt: u32) -> Fun
 /// host cannot run: the plan's or the binding's message).
 pub fn run(bytes: &[u8], config: &WasiConfig) -> Result<Outcome, String> {
     let plan = Arc::new(plan(bytes).map_err(|e| e.to_string())?);
-    let bindings = Arc::new(preview2::bind(&plan).map_err(|missing| {
-        format!("this component imports what browser-wasi does not provide: {}", missing.join(", "))
-    })?);
+    let bindings = Arc::new(
+        preview2::bind(&plan)
+            .map_err(|missing| browser_wasi::module::ModuleError::UnsupportedImports(missing).to_string())?,
+    );
     let run = plan.run().cloned().ok_or("the component exports no wasi:cli/run")?;
     let engine = Engine::default();
     let ctx = WasiCtx::new(config.clone(), Box::new(NativeHost::default())).map_err(|e| e.to_string())?;

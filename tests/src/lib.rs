@@ -152,6 +152,25 @@ pub struct Outcome {
     pub fs: Vec<(String, Tree)>,
 }
 
+/// An output sink that records when the first output arrived
+/// (`performance.now()`), for tests of what runs while a guest waits.
+#[cfg(target_arch = "wasm32")]
+pub struct FirstWrite(pub std::rc::Rc<std::cell::Cell<f64>>);
+
+#[cfg(target_arch = "wasm32")]
+impl browser_wasi::stdio::OutputSink for FirstWrite {
+    fn write(&mut self, _bytes: &[u8]) {
+        if self.0.get() == 0.0 {
+            let performance =
+                js_sys::Reflect::get(&js_sys::global(), &"performance".into()).unwrap_or_default();
+            let now = js_sys::Reflect::get(&performance, &"now".into()).ok();
+            let now = now.and_then(|f| wasm_bindgen::JsCast::dyn_into::<js_sys::Function>(f).ok());
+            let t = now.and_then(|f| f.call0(&performance).ok()).and_then(|t| t.as_f64());
+            self.0.set(t.unwrap_or(f64::MIN_POSITIVE));
+        }
+    }
+}
+
 #[cfg(target_arch = "wasm32")]
 impl Outcome {
     /// What a browser run did, with `fs` as the preopens afterwards.

@@ -51,7 +51,7 @@ macro_rules! case_not_ready {
 include!(concat!(env!("OUT_DIR"), "/component_cases.rs"));
 
 #[wasm_bindgen_test]
-async fn a_component_importing_what_the_host_lacks_is_refused_naming_it() {
+async fn a_component_importing_what_the_host_lacks_is_a_module_error_naming_it() {
     let bytes = wat::parse_str(
         r#"(component
             (import "wasi:http/outgoing-handler@0.2.0" (instance $h
@@ -63,9 +63,9 @@ async fn a_component_importing_what_the_host_lacks_is_refused_naming_it() {
     let e = browser::run_component(&bytes, WasiConfig::new(), RunOptions::default()).await.unwrap_err();
     assert_eq!(
         e,
-        RunError::Component(
-            "it imports what browser-wasi does not provide: wasi:http/outgoing-handler@0.2.0#handle".into()
-        )
+        RunError::Module(browser_wasi::module::ModuleError::UnsupportedImports(vec![
+            "wasi:http/outgoing-handler@0.2.0#handle".into()
+        ]))
     );
 }
 
@@ -80,4 +80,28 @@ async fn run_takes_a_component_where_it_takes_a_module() {
     assert_eq!(out.exit_code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout.to_vec()).contains("input: abc"));
     assert_eq!(out.fs.get("/data/output.txt"), Some(browser_wasi::Tree::file("3 bytes, 1 lines\n")));
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/js/page_helpers.js")]
+extern "C" {
+    fn mark_after(ms: f64) -> wasm_bindgen::JsValue;
+}
+
+#[wasm_bindgen_test]
+async fn a_sleeping_component_leaves_the_event_loop_free() {
+    assert!(browser::can_suspend(), "this browser has no JSPI");
+    // std::thread::sleep is wasi:io/poll's block on a monotonic-clock pollable.
+    let wasm = include_bytes!("../../target/guests/wasm32-wasip2/release/sleep_then_print.wasm");
+    let first = std::rc::Rc::new(std::cell::Cell::new(0.0));
+    let opts = RunOptions {
+        on_stdout: Some(Box::new(browser_wasi_tests::FirstWrite(first.clone()))),
+        ..RunOptions::default()
+    };
+    let timer = mark_after(10.0);
+    let out = browser::run_component(wasm, WasiConfig::new(), opts).await.unwrap();
+    assert_eq!(out.stdout.to_vec(), b"woke after at least 100ms: true\n");
+    let fired = js_sys::Reflect::get(&timer, &"at".into()).unwrap().as_f64().unwrap();
+    // With a sleep that blocks the thread the timer could only fire after
+    // the component ended.
+    assert!(fired > 0.0 && fired < first.get(), "timer at {fired}, component output at {}", first.get());
 }

@@ -38,7 +38,7 @@ fn a_component_importing_what_the_host_lacks_is_refused_naming_it() {
     let e = browser_wasi_tests::component::run(&bytes, &browser_wasi::WasiConfig::new()).unwrap_err();
     assert_eq!(
         e,
-        "this component imports what browser-wasi does not provide: wasi:http/outgoing-handler@0.2.0#handle"
+        "the module imports functions this shim does not provide: wasi:http/outgoing-handler@0.2.0#handle"
     );
 }
 

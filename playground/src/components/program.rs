@@ -104,7 +104,7 @@ fn ComponentSummary(loaded: Loaded, info: ComponentInfo, problem: Option<String>
                 {size}
             </p>
             <p class="component">
-                "A component runs on the same filesystem and setup as a module. Its calls block (a sleep waits in place); interactive stdin and the workspace and local folder are for modules only, for now."
+                "A component runs on the same filesystem and setup as a module. Interactive stdin and the workspace and local folder are for modules only, for now."
             </p>
             <details>
                 <summary>"Imports"</summary>

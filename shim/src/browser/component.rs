@@ -6,9 +6,12 @@
 //! run's [`WasiCtx`] and lower the result. Only with the `preview2`
 //! feature (the component package), so a preview1 page carries none of it.
 //!
-//! Calls block rather than suspend: a sleep or `poll` waits in place
-//! (`Atomics.wait` in a cross-origin isolated worker, a spin elsewhere),
-//! and stdin is the configuration's bytes.
+//! A call that waits (a pollable's `block`, `poll`) suspends the guest
+//! where the browser has JSPI, as a preview1 sleep does: the function is a
+//! `WebAssembly.Suspending` one and `run` is entered through
+//! `WebAssembly.promising`. Without JSPI it waits in place (`Atomics.wait`
+//! in a cross-origin isolated worker, a spin elsewhere). Stdin is the
+//! configuration's bytes.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -31,14 +34,19 @@ use super::host::BrowserHost;
 use crate::config::WasiConfig;
 use crate::ctx::WasiCtx;
 use crate::memory::GuestMemory;
+use crate::module::ModuleError;
 use crate::preview2::{self, Bindings, HostStop, Preview2};
 use crate::stdio::Output;
-use crate::syscalls::Stop;
+use crate::syscalls::{Stop, Wait};
 
 #[wasm_bindgen(module = "/js/imports.js")]
 extern "C" {
-    /// `(...args) => call(key, args)`: a host function for core wasm.
-    fn component_function(call: &JsValue, key: u32) -> JsValue;
+    /// `(...args) => call(key, args)`: a host function for core wasm; a
+    /// `WebAssembly.Suspending` one that waits when `call` says so, for a
+    /// function that `waits`.
+    fn component_function(call: &JsValue, key: u32, waits: bool) -> JsValue;
+    /// `WebAssembly.promising(f)`.
+    fn promising(f: &Function) -> Function;
 }
 
 /// How a run ended, when a host function ended it.
@@ -236,6 +244,15 @@ fn call(run: &mut Run, plan: &Plan, bindings: &Bindings, key: u32, args: &Array)
     let Run { ctx, p2, .. } = &mut *run;
     let result = match p2.call(ctx, bindings.funcs[key], &args) {
         Ok(r) => r,
+        // Suspended (JSPI): component_function waits, then calls again
+        // (the functions that wait take borrows only, so lifting their
+        // arguments again changes nothing).
+        Err(HostStop::Stop(Stop::Pending(Wait::Until(t)))) if ctx.can_suspend => {
+            let ms = t.saturating_sub(ctx.host.monotonic_ns()) as f64 / 1e6;
+            let wait = Object::new();
+            let _ = Reflect::set(&wait, &"wait".into(), &ms.into());
+            return Ok(wait.into());
+        }
         Err(s) => return Err(host_stop(run, s)),
     };
     let lowered_result = {
@@ -261,19 +278,22 @@ pub fn is_component(bytes: &[u8]) -> bool {
 }
 
 /// Runs a `wasm32-wasip2` component of the `wasi:cli/command` world to
-/// completion. Refused with [`RunError::Component`]: a component that
-/// imports what the host lacks (each import named), that exports no
-/// `wasi:cli/run`, or that uses what the component runtime does not
-/// support; and, for now, interactive stdin and directory handles.
+/// completion. A component that imports what the host lacks is refused as
+/// a module is, [`ModuleError::UnsupportedImports`] naming each import
+/// (`interface#function`); one that exports no `wasi:cli/run` or uses
+/// what the component runtime does not support is [`RunError::Component`],
+/// and so, for now, are interactive stdin and directory handles.
 pub async fn run_component(
     bytes: &[u8],
     config: WasiConfig,
     options: RunOptions,
 ) -> Result<RunOutput, RunError> {
     let plan = Rc::new(plan(bytes).map_err(|e| RunError::Component(e.to_string()))?);
-    let bindings = Rc::new(preview2::bind(&plan).map_err(|missing| {
-        RunError::Component(format!("it imports what browser-wasi does not provide: {}", missing.join(", ")))
-    })?);
+    // As for a module: the imports the shim lacks, each named.
+    let bindings = Rc::new(
+        preview2::bind(&plan)
+            .map_err(|missing| RunError::Module(ModuleError::UnsupportedImports(missing)))?,
+    );
     let entry = plan.run().cloned().ok_or_else(|| {
         RunError::Component("it exports no wasi:cli/run (it is not a wasi:cli/command component)".into())
     })?;
@@ -305,7 +325,9 @@ pub async fn run_component(
     let captures = [stdout.handle(), stderr.handle()];
     ctx.stdout = Output { listener: Some(Box::new(stdout)), ..Output::default() };
     ctx.stderr = Output { listener: Some(Box::new(stderr)), ..Output::default() };
-    ctx.can_suspend = false;
+    // With JSPI the calls that wait suspend the guest; without, they block.
+    let suspending = super::run::jspi_available();
+    ctx.can_suspend = suspending;
     let run = Rc::new(RefCell::new(Run {
         ctx,
         p2: Preview2::new(),
@@ -330,10 +352,13 @@ pub async fn run_component(
         })
     };
     let host_fns: Vec<JsValue> = (0..plan.lowered.len() + plan.resources.len())
-        .map(|k| component_function(dispatch.as_ref(), k as u32))
+        .map(|k| {
+            let waits = suspending && bindings.funcs.get(k).is_some_and(|f| f.may_wait());
+            component_function(dispatch.as_ref(), k as u32, waits)
+        })
         .collect();
 
-    let outcome = instantiate_and_run(&plan, &modules, &host_fns, &run, &entry).await;
+    let outcome = instantiate_and_run(&plan, &modules, &host_fns, &run, &entry, suspending).await;
     drop(dispatch);
     let run = Rc::try_unwrap(run)
         .map_err(|_| RunError::Instantiate("the run is still in a call".into()))?
@@ -360,6 +385,7 @@ async fn instantiate_and_run(
     host_fns: &[JsValue],
     run: &Rc<RefCell<Run>>,
     entry: &browser_wasi_component::plan::Lifted,
+    suspending: bool,
 ) -> Result<bool, Result<JsValue, RunError>> {
     let export = |item: &CoreItem| -> JsValue {
         match item {
@@ -399,7 +425,12 @@ async fn instantiate_and_run(
     let func: Function = export(&entry.func)
         .dyn_into()
         .map_err(|_| Err(RunError::Instantiate("run is not a function".into())))?;
-    let r = func.call0(&JsValue::NULL).map_err(Ok)?;
+    let r = if suspending {
+        let promise = promising(&func).call0(&JsValue::NULL).map_err(Ok)?;
+        JsFuture::from(js_sys::Promise::from(promise)).await.map_err(Ok)?
+    } else {
+        func.call0(&JsValue::NULL).map_err(Ok)?
+    };
     if let Some(post) =
         entry.options.post_return.as_ref().map(export).and_then(|f| f.dyn_into::<Function>().ok())
     {

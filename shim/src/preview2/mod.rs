@@ -65,6 +65,23 @@ pub enum HostFn {
     Sockets(sockets::Fn),
 }
 
+impl HostFn {
+    /// Whether the function may wait (for the clock or stdin): where the
+    /// edge can suspend the guest, it answers `Pending` and is called again.
+    pub fn may_wait(self) -> bool {
+        matches!(
+            self,
+            HostFn::Io(
+                io::Fn::PollableBlock
+                    | io::Fn::Poll
+                    | io::Fn::Read { blocking: true }
+                    | io::Fn::Skip { blocking: true }
+                    | io::Fn::Splice { blocking: true }
+            )
+        )
+    }
+}
+
 /// The resources this host implements, as [`Tables`] keeps them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ResourceKind {

@@ -100,8 +100,9 @@ export interface Limits {
  * support, a package of its own, the first time it is given one). `module`
  * is its bytes, a compiled module, or a fetch() response.
  * Rejects with an Error whose `name` is `ModuleError` (not a runnable
- * wasip1 module), `ComponentError` (a component that imports what the host
- * lacks, or uses what is not supported: the message names it),
+ * wasip1 module, or imports the shim lacks, a component's too: each
+ * named), `ComponentError` (a component that cannot run here otherwise:
+ * the message says why),
  * `ConfigError`, `CompileError` or `InstantiateError`; a trap during the
  * run resolves, with `trap` set. A component's run has no interactive
  * stdin and no directory handles yet (ComponentError).
