@@ -27,6 +27,7 @@ pub mod opfs;
 /// A native case whose guest or recorded result is missing: reported as
 /// ignored, with the command that makes it (`$OUT_DIR/cases.rs` and
 /// `component_cases.rs` name it).
+#[cfg(not(target_arch = "wasm32"))]
 #[macro_export]
 macro_rules! case_not_ready {
     ($name:ident, $reason:tt) => {
@@ -35,6 +36,25 @@ macro_rules! case_not_ready {
         fn $name() {}
     };
 }
+
+/// The same, in the browser tests.
+#[cfg(target_arch = "wasm32")]
+#[macro_export]
+macro_rules! case_not_ready {
+    ($name:ident, $reason:tt) => {
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        #[ignore = $reason]
+        async fn $name() {}
+    };
+}
+
+/// A component importing an interface no WASI host here provides
+/// (`wasi:http`): what a refusal naming the missing import is tested with.
+pub const HTTP_IMPORTING_COMPONENT: &str = r#"(component
+    (import "wasi:http/outgoing-handler@0.2.0" (instance $h
+      (export "handle" (func (param "n" u32) (result u32)))))
+    (alias export $h "handle" (func $handle))
+    (core func (canon lower (func $handle))))"#;
 
 /// A run to make: the guest and its configuration.
 #[derive(Debug, Deserialize)]

@@ -134,16 +134,8 @@ macro_rules! threads_case {
     };
 }
 
-/// A case whose guest or recorded result is missing: reported as ignored,
-/// with the command that makes it.
-#[allow(unused_macros)]
-macro_rules! case_not_ready {
-    ($name:ident, $reason:tt) => {
-        #[wasm_bindgen_test]
-        #[ignore = $reason]
-        async fn $name() {}
-    };
-}
+#[allow(unused_imports)]
+use browser_wasi_tests::case_not_ready;
 
 include!(concat!(env!("OUT_DIR"), "/cases.rs"));
 

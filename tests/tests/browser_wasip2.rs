@@ -39,27 +39,14 @@ macro_rules! component_case {
     };
 }
 
-#[allow(unused_macros)]
-macro_rules! case_not_ready {
-    ($name:ident, $reason:tt) => {
-        #[wasm_bindgen_test]
-        #[ignore = $reason]
-        async fn $name() {}
-    };
-}
+#[allow(unused_imports)]
+use browser_wasi_tests::case_not_ready;
 
 include!(concat!(env!("OUT_DIR"), "/component_cases.rs"));
 
 #[wasm_bindgen_test]
 async fn a_component_importing_what_the_host_lacks_is_a_module_error_naming_it() {
-    let bytes = wat::parse_str(
-        r#"(component
-            (import "wasi:http/outgoing-handler@0.2.0" (instance $h
-              (export "handle" (func (param "n" u32) (result u32)))))
-            (alias export $h "handle" (func $handle))
-            (core func (canon lower (func $handle))))"#,
-    )
-    .unwrap();
+    let bytes = wat::parse_str(browser_wasi_tests::HTTP_IMPORTING_COMPONENT).unwrap();
     let e = browser::run_component(&bytes, WasiConfig::new(), RunOptions::default()).await.unwrap_err();
     assert_eq!(
         e,

@@ -27,14 +27,7 @@ include!(concat!(env!("OUT_DIR"), "/component_cases.rs"));
 
 #[test]
 fn a_component_importing_what_the_host_lacks_is_refused_naming_it() {
-    let bytes = wat::parse_str(
-        r#"(component
-            (import "wasi:http/outgoing-handler@0.2.0" (instance $h
-              (export "handle" (func (param "n" u32) (result u32)))))
-            (alias export $h "handle" (func $handle))
-            (core func (canon lower (func $handle))))"#,
-    )
-    .unwrap();
+    let bytes = wat::parse_str(browser_wasi_tests::HTTP_IMPORTING_COMPONENT).unwrap();
     let e = browser_wasi_tests::component::run(&bytes, &browser_wasi::WasiConfig::new()).unwrap_err();
     assert_eq!(
         e,

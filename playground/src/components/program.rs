@@ -87,6 +87,16 @@ pub fn ModulePanel() -> impl IntoView {
     }
 }
 
+/// Why the program cannot run, announced.
+#[component]
+fn ProblemLine(problem: String) -> impl IntoView {
+    view! {
+        <p class="error" role="alert">
+            {problem}
+        </p>
+    }
+}
+
 /// What the shim sees in a wasip2 component: its size and world, the
 /// interfaces it imports, what of them it lacks.
 #[component]
@@ -110,17 +120,7 @@ fn ComponentSummary(loaded: Loaded, info: ComponentInfo, problem: Option<String>
                 <summary>"Imports"</summary>
                 <p class="imports">{info.imports.join(", ")}</p>
             </details>
-            {problem
-                .map(|p| {
-                    view! {
-                        <p
-                            class="error"
-                            role="alert"
-                        >
-                            {p}
-                        </p>
-                    }
-                })}
+            {problem.map(|p| view! { <ProblemLine problem=p/> })}
         </div>
     }
 }
@@ -169,17 +169,7 @@ fn ModuleSummary(loaded: Loaded) -> impl IntoView {
                     </details>
                     {(!unsupported.is_empty())
                         .then(|| view! { <p class="error">{format!("Not supported: {}", unsupported.join(", "))}</p> })}
-                    {problem
-                        .map(|p| {
-                            view! {
-                                <p
-                                    class="error"
-                                    role="alert"
-                                >
-                                    {p}
-                                </p>
-                            }
-                        })}
+                    {problem.map(|p| view! { <ProblemLine problem=p/> })}
                 </div>
             }
             .into_any()
