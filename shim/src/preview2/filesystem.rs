@@ -109,7 +109,7 @@ pub struct Desc {
 /// A directory's entries being read: the preview1 cookie of the next.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DirStream {
-    fd: u32,
+    pub(crate) fd: u32,
     cookie: u64,
 }
 
@@ -327,13 +327,7 @@ pub fn drop_descriptor(cx: &mut Cx, rep: u32) -> Result<(), HostStop> {
     if d.preopen {
         return Ok(());
     }
-    let t = &cx.p2.tables;
-    let used = t.inputs.slots.iter().flatten().any(|s| s.fd() == Some(d.fd))
-        || t.outputs.slots.iter().flatten().any(|s| s.fd() == Some(d.fd))
-        || t.dir_streams.slots.iter().flatten().any(|s| s.fd == d.fd);
-    if used {
-        cx.p2.tables.closing.push(d.fd);
-    } else {
+    if cx.p2.tables.close_when_unused(d.fd) {
         close_fd(cx, d.fd);
     }
     Ok(())
@@ -432,6 +426,7 @@ pub fn call(cx: &mut Cx, f: Fn, args: &[Val]) -> HostResult {
                 return result(Err(Stop::Errno(Errno::Badf)));
             }
             let s = cx.p2.tables.inputs.push(Input::File { fd, at })?;
+            cx.p2.tables.hold(fd);
             result(Ok(Some(Val::Own(s))))
         }
         Fn::WriteViaStream | Fn::AppendViaStream => {
@@ -447,6 +442,7 @@ pub fn call(cx: &mut Cx, f: Fn, args: &[Val]) -> HostResult {
                 Output::Append { fd }
             };
             let s = cx.p2.tables.outputs.push(out)?;
+            cx.p2.tables.hold(fd);
             result(Ok(Some(Val::Own(s))))
         }
         Fn::Advise => {
@@ -474,10 +470,14 @@ pub fn call(cx: &mut Cx, f: Fn, args: &[Val]) -> HostResult {
         }
         Fn::Read => {
             let (len, off) = (u64_arg(args, 1)?, u64_arg(args, 2)?);
-            if is_dir(cx, fd) {
-                return result(Err(Stop::Errno(Errno::Isdir)));
-            }
-            result(io::read_fd(cx, fd, Some(off), len).map(|b| {
+            // preview1 answers a directory's read EBADF; wasmtime's preview2
+            // says `is-directory`. Asked only when the read failed: a read
+            // that succeeds costs no second call.
+            let r = match io::read_fd(cx, fd, Some(off), len) {
+                Err(Stop::Errno(Errno::Badf)) if is_dir(cx, fd) => Err(Stop::Errno(Errno::Isdir)),
+                r => r,
+            };
+            result(r.map(|b| {
                 let eof = (b.len() as u64) < len.min(io::MAX_CHUNK);
                 Some(Val::Record(vec![Val::Bytes(b), Val::Bool(eof)]))
             }))
@@ -498,6 +498,7 @@ pub fn call(cx: &mut Cx, f: Fn, args: &[Val]) -> HostResult {
                 return result(Err(Stop::Errno(Errno::Notdir)));
             }
             let s = cx.p2.tables.dir_streams.push(DirStream { fd, cookie: 0 })?;
+            cx.p2.tables.hold(fd);
             result(Ok(Some(Val::Own(s))))
         }
         Fn::CreateDirectoryAt | Fn::RemoveDirectoryAt | Fn::UnlinkFileAt | Fn::ReadlinkAt => {

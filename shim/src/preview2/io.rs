@@ -163,15 +163,8 @@ fn closed() -> Val {
 /// Lets go of a stream's descriptor: closes it if its descriptor was
 /// dropped and no other stream uses it.
 pub fn release(cx: &mut Cx, fd: Option<u32>) -> Result<(), HostStop> {
-    let Some(fd) = fd else { return Ok(()) };
-    let t = &cx.p2.tables;
-    let used = t.inputs.slots.iter().flatten().any(|s| s.fd() == Some(fd))
-        || t.outputs.slots.iter().flatten().any(|s| s.fd() == Some(fd));
-    if !used {
-        if let Some(i) = cx.p2.tables.closing.iter().position(|&c| c == fd) {
-            cx.p2.tables.closing.swap_remove(i);
-            super::filesystem::close_fd(cx, fd);
-        }
+    if let Some(fd) = fd.filter(|&fd| cx.p2.tables.release(fd)) {
+        super::filesystem::close_fd(cx, fd);
     }
     Ok(())
 }

@@ -25,6 +25,8 @@ mod io;
 mod scratch;
 mod sockets;
 
+use std::collections::BTreeMap;
+
 use browser_wasi_component::plan::{unversioned, Plan};
 use browser_wasi_component::types::ResourceType;
 use browser_wasi_component::value::Val;
@@ -214,9 +216,48 @@ pub struct Tables {
     pub(crate) outputs: Table<io::Output>,
     pub(crate) descriptors: Table<filesystem::Desc>,
     pub(crate) dir_streams: Table<filesystem::DirStream>,
-    /// Descriptors dropped while a stream still reads or writes their file:
-    /// closed when the last such stream is.
-    pub(crate) closing: Vec<u32>,
+    /// The streams (input, output, directory entries) each fd has open,
+    /// and whether its descriptor was dropped meanwhile: it is closed when
+    /// the last such stream is. Counted, so a drop costs no scan of the
+    /// tables.
+    pub(crate) fd_streams: BTreeMap<u32, FdStreams>,
+}
+
+/// What [`Tables::fd_streams`] keeps of one fd.
+#[derive(Debug, Default)]
+pub(crate) struct FdStreams {
+    streams: u32,
+    closing: bool,
+}
+
+impl Tables {
+    /// A stream of `fd` was made.
+    pub(crate) fn hold(&mut self, fd: u32) {
+        self.fd_streams.entry(fd).or_default().streams += 1;
+    }
+
+    /// A stream of `fd` was dropped: whether `fd` is to be closed now (its
+    /// descriptor went first and this was its last stream).
+    pub(crate) fn release(&mut self, fd: u32) -> bool {
+        let Some(u) = self.fd_streams.get_mut(&fd) else { return false };
+        u.streams = u.streams.saturating_sub(1);
+        if u.streams > 0 {
+            return false;
+        }
+        self.fd_streams.remove(&fd).is_some_and(|u| u.closing)
+    }
+
+    /// `fd`'s descriptor was dropped: whether to close it now (no stream
+    /// has it open), else it is closed with its last stream.
+    pub(crate) fn close_when_unused(&mut self, fd: u32) -> bool {
+        match self.fd_streams.get_mut(&fd) {
+            Some(u) => {
+                u.closing = true;
+                false
+            }
+            None => true,
+        }
+    }
 }
 
 /// A component run's preview2 state beside its [`WasiCtx`].
@@ -262,7 +303,10 @@ impl Preview2 {
             }
             ResourceKind::TerminalInput | ResourceKind::TerminalOutput => Ok(()),
             ResourceKind::Descriptor => filesystem::drop_descriptor(&mut cx, rep),
-            ResourceKind::DirectoryEntryStream => cx.p2.tables.dir_streams.remove(rep).map(drop),
+            ResourceKind::DirectoryEntryStream => {
+                let s = cx.p2.tables.dir_streams.remove(rep)?;
+                io::release(&mut cx, Some(s.fd))
+            }
             ResourceKind::Socket => trap("no socket exists to drop"),
         }
     }
